@@ -1,0 +1,41 @@
+/* lib.h -- how the standard library plugs into the VM.
+**
+** A library part is a table of LibFn and one open function that registers
+** it: as globals (lib_register_globals), as a module object bound to a
+** global (lib_register_module), or as the methods of a built-in type
+** (lib_register_methods into vm->list_methods etc.). lib_open_all opens
+** every part; vm_new calls it.
+**
+** Natives follow vm/object.h's NativeFn contract: args[-1] is the receiver
+** for methods, arity is checked by the VM before the call, and misuse is
+** reported with vm_error naming the function: `len() expects a string,
+** list, map or range.`, `math.sqrt() expects a number.`
+*/
+#ifndef LX_LIB_H
+#define LX_LIB_H
+
+#include "vm/vm.h"
+
+typedef struct {
+    const char *name;
+    NativeFn fn;
+    int8_t arity_min, arity_max; /* arity_max -1: variadic */
+} LibFn;
+
+/* Tables end with an entry whose name is NULL. */
+void lib_register_globals(VM *vm, const LibFn *fns);
+ObjModule *lib_register_module(VM *vm, const char *name, const LibFn *fns);
+void lib_register_methods(VM *vm, Table *into, const LibFn *fns);
+/* Set a module member that is not a function (math.pi, os.platform). */
+void lib_module_set(VM *vm, ObjModule *m, const char *name, Value v);
+
+void lib_open_all(VM *vm);
+
+/* The parts; each lives in its own stdlib/ file. */
+void lib_core_open(VM *vm);    /* clock len str num type range chr input assert error exit */
+void lib_string_open(VM *vm);  /* string methods */
+void lib_list_open(VM *vm);    /* list methods */
+void lib_map_open(VM *vm);     /* map methods */
+void lib_math_open(VM *vm);
+
+#endif

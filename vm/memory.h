@@ -1,0 +1,38 @@
+/* memory.h -- allocation and the mark-and-sweep garbage collector.
+**
+** Every heap byte of the VM goes through lx_realloc, which keeps
+** bytes_allocated and starts a collection when it passes next_gc (or on
+** every allocation when vm->gc_stress is set). Out of memory is the
+** runtime error `Out of memory.`, raised through vm_error.
+**
+** Roots: the stack below stack_top, every frame's closure, open upvalues,
+** globals and their names, vm->roots (vm_push_root), vm->args, the
+** built-in method tables, init_string, and whatever the JIT registers.
+** The intern pool is weak.
+*/
+#ifndef LX_MEMORY_H
+#define LX_MEMORY_H
+
+#include <stddef.h>
+#include "vm/vm.h"
+
+void *lx_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size);
+
+#define LX_ALLOC(vm, type, n) \
+    ((type *)lx_realloc((vm), NULL, 0, sizeof(type) * (size_t)(n)))
+#define LX_FREE(vm, type, ptr) lx_realloc((vm), (ptr), sizeof(type), 0)
+#define LX_GROW_ARRAY(vm, type, ptr, old_n, new_n)                  \
+    ((type *)lx_realloc((vm), (ptr), sizeof(type) * (size_t)(old_n), \
+                        sizeof(type) * (size_t)(new_n)))
+#define LX_FREE_ARRAY(vm, type, ptr, n) \
+    lx_realloc((vm), (ptr), sizeof(type) * (size_t)(n), 0)
+
+/* Allocate an object of `size` bytes with its header set and linked. */
+Obj *obj_alloc(VM *vm, size_t size, ObjType type);
+
+void gc_collect(VM *vm);
+void gc_mark_value(VM *vm, Value v);
+void gc_mark_obj(VM *vm, Obj *o);
+void gc_free_all(VM *vm);
+
+#endif
