@@ -22,11 +22,23 @@
 #define LX_AST_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include "lang/token.h"
 
 typedef struct Expr Expr;
 typedef struct Stmt Stmt;
 typedef struct FunDecl FunDecl;
+
+/* LX_MAX_NESTING bounds how deep the parser recurses and how tall a tree
+** it builds: the parser reports `Too much nesting.` (and stops) rather
+** than exceed it. INVARIANT(tree-height): every path from the script down
+** through statements, functions and expressions is at most
+** 2 * LX_MAX_NESTING nodes long (a nested function is two nodes, a
+** statement and its FunDecl, for one parser level). Relied on by every
+** recursive walk (resolver, folder, code generator) to stay within the C
+** stack. Measured: the whole front end needs under 2 MB of stack at the
+** limit in an -O2 or -O0 build, about 6 MB with ASan at -O0. */
+#define LX_MAX_NESTING 10000
 
 /* -- Declarations and references ---------------------------------------- */
 
@@ -50,7 +62,7 @@ typedef struct {
 
 #define LX_EXPR_KINDS(X)                                                    \
     X(NUMBER)   /* .number                                        */       \
-    X(STRING)   /* .string: bytes after escape processing         */       \
+    X(STRING)   /* .string: bytes after escapes, NUL-terminated   */       \
     X(NIL) X(TRUE) X(FALSE)                                                 \
     X(VAR)      /* .var: read a variable                          */       \
     X(ASSIGN)   /* .assign: var op= value                         */       \
@@ -78,7 +90,11 @@ typedef enum {
 ** The target's sub-expressions are evaluated once. */
 struct Expr {
     ExprKind kind;
+    int height;       /* 1 for a leaf; bounded by LX_MAX_NESTING */
     Token tok;        /* the principal token: operator, name, `(`, `[`... */
+    int line;         /* line of the expression's last token, where clox
+                      ** attributes a runtime error (`a +\n b` -> b's line,
+                      ** a call -> the line of its `)`) */
     union {
         double number;
         struct { const char *chars; int len; } string;
@@ -167,5 +183,10 @@ typedef struct {
 } Ast;
 
 void ast_free(Ast *ast);
+
+/* S-expression dumps for tests and debugging (lang/ast_dump.c), e.g.
+** `(print (+ 1 (* 2 x@G)))`; a resolved name shows @G, @L or @U. */
+void ast_dump(const Ast *ast, FILE *out);
+void ast_dump_expr(const Expr *e, FILE *out);
 
 #endif

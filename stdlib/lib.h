@@ -10,6 +10,16 @@
 ** for methods, arity is checked by the VM before the call, and misuse is
 ** reported with vm_error naming the function: `len() expects a string,
 ** list, map or range.`, `math.sqrt() expects a number.`
+**
+** Error-text style, one form per kind of native:
+**   global functions   `NAME() expects ...`          `chr() expects ...`
+**   module functions   `MODULE.NAME() expects ...`   `math.pow() expects ...`
+**   built-in methods   `NAME() expects ...`          `insert() expects ...`
+** (a method is named without its receiver's type: the receiver is clear
+** from the call site, and `xs.push()` would name the variable, not the
+** type). Indexing misuse in methods uses the indexing operator's texts,
+** `Index must be an integer.` and `Index out of range.`, as LANGUAGE.md
+** asks ("index rules of lists").
 */
 #ifndef LX_LIB_H
 #define LX_LIB_H
@@ -30,6 +40,21 @@ void lib_register_methods(VM *vm, Table *into, const LibFn *fns);
 void lib_module_set(VM *vm, ObjModule *m, const char *name, Value v);
 
 void lib_open_all(VM *vm);
+
+/* -- Helpers shared by the parts (stdlib/lib.c) -- */
+
+/* True when v is a number with a finite integral value, stored in *out. */
+bool lib_integer(Value v, double *out);
+/* v as an element index of a sequence of len items; raises `Index must be
+** an integer.` or `Index out of range.` */
+uint32_t lib_index(VM *vm, Value v, uint32_t len);
+/* Like lib_index, but len itself is allowed too (insert(i, v), slices). */
+uint32_t lib_position(VM *vm, Value v, uint32_t len);
+/* The bounds of slice(a) / slice(a, b) (args[0], args[1]) on a sequence of
+** len items: 0 <= a <= b <= len, b defaulting to len, else the index
+** errors above. */
+void lib_slice_bounds(VM *vm, int argc, const Value *args, uint32_t len,
+                      uint32_t *a, uint32_t *b);
 
 /* The parts; each lives in its own stdlib/ file. */
 void lib_core_open(VM *vm);    /* clock len str num type range chr input assert error exit */

@@ -16,7 +16,18 @@
 #include <stddef.h>
 #include "vm/vm.h"
 
+/* Heap growth policy: the first collection happens once LX_GC_MIN_BYTES
+** are allocated; after each collection the threshold is LX_GC_GROW times
+** what survived, but never below LX_GC_MIN_BYTES. vm_new sets next_gc to
+** LX_GC_MIN_BYTES (a zero next_gc only means one early collection). */
+#define LX_GC_MIN_BYTES ((size_t)1 << 20)
+#define LX_GC_GROW 2
+
 void *lx_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size);
+/* Like lx_realloc, but never starts a collection (the bytes still count,
+** so the next allocation may collect). For the intern pool, whose growth
+** must not free the string being interned. */
+void *lx_realloc_nogc(VM *vm, void *ptr, size_t old_size, size_t new_size);
 
 #define LX_ALLOC(vm, type, n) \
     ((type *)lx_realloc((vm), NULL, 0, sizeof(type) * (size_t)(n)))
@@ -30,9 +41,13 @@ void *lx_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size);
 /* Allocate an object of `size` bytes with its header set and linked. */
 Obj *obj_alloc(VM *vm, size_t size, ObjType type);
 
+/* A full collection. Roots: see the top of this file; vm->mark_extra
+** (if set) adds more. Counts vm->gc_collections. */
 void gc_collect(VM *vm);
 void gc_mark_value(VM *vm, Value v);
 void gc_mark_obj(VM *vm, Obj *o);
+/* Free every object and the gray stack (vm_free, after which the VM's
+** own arrays and tables are the caller's to free). */
 void gc_free_all(VM *vm);
 
 #endif

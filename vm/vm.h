@@ -7,7 +7,7 @@
 **
 ** Errors. A runtime error is raised with vm_error(), which prints the
 ** message and the stack trace (LANGUAGE.md section 3) and then longjmps to
-** the innermost vm_interpret*/vm_protect boundary: it never returns, so
+** the innermost vm_interpret / vm_protect boundary: it never returns, so
 ** natives need no error returns. PROTOCOL(save-pc): the interpreter stores
 ** the current instruction pointer in its frame before anything that can
 ** raise or allocate, so the trace names the right line.
@@ -33,7 +33,10 @@ typedef struct CallFrame {
     ObjClosure *closure;
     const Instr *ip;    /* PROTOCOL(save-pc): valid whenever we may raise */
     uint32_t base;      /* index of register 0 in vm->stack */
-    uint32_t ret;       /* interpreter-private: where the result goes */
+    /* INVARIANT(frame-top): vm->stack_top while this frame runs; never
+    ** below the caller's top, so a call never uncovers a caller's
+    ** registers. Restored on return. Relied on by: the GC (stack-valid). */
+    uint32_t top;
 } CallFrame;
 
 typedef enum { LX_OK = 0, LX_COMPILE_ERROR = 65, LX_RUNTIME_ERROR = 70 } LxResult;
@@ -71,6 +74,10 @@ struct VM {
     bool gc_stress;         /* collect on every allocation */
     Table strings;          /* intern pool (weak) */
     ObjString *init_string;
+    /* Extra roots (the JIT's traces and their constants): called during
+    ** marking, after the fixed roots; it marks with gc_mark_value/_obj and
+    ** must not allocate. NULL when nobody needs it. */
+    void (*mark_extra)(VM *vm);
 
     /* -- Built-in types' methods (stdlib/): name -> ObjNative -- */
     Table list_methods, map_methods, string_methods;
@@ -82,9 +89,21 @@ struct VM {
     /* -- Program context -- */
     const char *script_path; /* "<stdin>", "<repl>", "-e" or a path */
     Value args;             /* os.args: a list (stdlib), or NIL_VAL */
+    int argc;               /* the script's arguments as the CLI got them */
+    char **argv;            /* (argv[0] is the first argument, not the path) */
     bool stderr_tty;        /* add source lines and carets to diagnostics */
     bool trace_hot;         /* debug: report loop counters reaching zero */
+    uint16_t hotloop;       /* start value of loop hot counters (LX_HOTLOOP) */
     void *jit;              /* owned by jit/, NULL while there is no JIT */
+    uint64_t rng[4];        /* math.random's state (stdlib/math.c seeds it) */
+
+    /* -- Interpreter caches (vm/vm.c) -- */
+    /* The 256 one-byte strings (string indexing, for-in over a string);
+    ** kept alive by a list pushed as the VM's first root. */
+    ObjString *byte_strings[256];
+    int base_roots;         /* roots that live as long as the VM */
+    char **imported;        /* real paths of files already imported */
+    int nimported, imported_cap;
 };
 
 VM *vm_new(void);
@@ -113,7 +132,18 @@ void vm_pop_root(VM *vm, int n);
 uint32_t vm_global_slot(VM *vm, ObjString *name);
 void vm_define_global(VM *vm, const char *name, Value v);
 
-/* Make room for `need` more slots above stack_top (may move the stack). */
+/* Make room for `need` more slots above stack_top (may move the stack).
+** The only place the stack moves: it fixes every open upvalue, and frames
+** hold indices, so callers only reload their own pointers. */
 void vm_grow_stack(VM *vm, uint32_t need);
+
+/* A loop's hot counter reached zero (the LOOP instruction at `ip` in fn,
+** counter `loop`). Today: report it under trace_hot and re-arm the
+** counter; the JIT's entry point later. */
+void vm_hot_loop(VM *vm, ObjFunction *fn, int loop, const Instr *ip);
+
+/* Run a file for `import` (path relative to the importing function's
+** source): each real path once; a missing file is a runtime error. */
+void vm_import(VM *vm, ObjString *path, ObjFunction *from);
 
 #endif

@@ -1,0 +1,185 @@
+/* stencil_list.h -- every stencil template, and the register variants each
+** one is instantiated for.
+**
+** A template is one operation written once in C (jit/stencils/*.c); its
+** SHAPE says which operands are registers and so which variants exist. A
+** shape is a string of roles, one letter per register operand, outputs
+** first: r = a value register written, R = one read, f / F the same for a
+** double register. Each role ranges over four registers (r0-r3, f0-f3),
+** so shape rRR (r_d = op(r_a, r_b)) has 4*4*4 = 64 variants, named
+** TEMPLATE_rD_rA_rB, e.g. add_int_r2_r0_r1. Two shapes have no roles:
+** N is a templated stencil without register operands, raw is a stencil
+** written by hand (it does not end in the usual way: loop, exits, trap).
+**
+** This list is the contract between the stencil sources, the generated
+** header and the emitter: jit/stencil.h expands it into the stencil ids
+** (JIT_ST_add_int_r2_r0_r1) and the per-template index (JIT_T_add_int),
+** and each jit/stencils/NAME.c instantiates its own group with
+** JIT_STENCILS_NAME(JIT_INSTANTIATE), so a template cannot be built with
+** a shape other than the one listed here.
+**
+** Operands that are not registers come from holes (jit/stencil.h):
+** SLOT (a frame or spill slot's byte offset), OPERAND0 (an int32
+** constant or exit number), CONST (64 bits), TARGET, EXIT, HELPER.
+** "exits" below means: when the condition fails the stencil jumps to
+** EXIT with every register as it was on entry (INVARIANT(exit-sees-
+** inputs) in jit/stencils/template.h).
+*/
+#ifndef LX_JIT_STENCIL_LIST_H
+#define LX_JIT_STENCIL_LIST_H
+
+/* -- The templates, one group per source file ------------------------- */
+
+/* X(name, shape, what it does) */
+
+/* jit/stencils/frame.c: frame slots, type guards, boxing, spills. */
+#define JIT_STENCILS_FRAME(X)                                                \
+    X(load_val,   r,  "r = base[SLOT], the raw boxed Value")                  \
+    X(load_int,   r,  "r = base[SLOT] as an int; exits unless it is one")      \
+    X(load_num,   f,  "f = base[SLOT] as a double; exits unless it is one")    \
+    X(load_tonum, f,  "f = base[SLOT] as a double, ints converted; exits "     \
+                      "unless it is a number")                                 \
+    X(store_val,  R,  "base[SLOT] = r, a raw Value")                           \
+    X(store_int,  R,  "base[SLOT] = r boxed as an int")                        \
+    X(store_num,  F,  "base[SLOT] = f boxed as a double (NaN canonicalized)")  \
+    X(guard_int,  R,  "exits unless the Value in r is an int")                 \
+    X(guard_num,  R,  "exits unless the Value in r is a double")               \
+    X(guard_val,  R,  "exits unless r == CONST (identity: callee, class)")     \
+    X(unbox_num,  fR, "f = the Value in r as a double; exits unless it is "    \
+                      "one")                                                   \
+    X(box_int,    rR, "r_d = r_a boxed as an int")                             \
+    X(box_num,    rF, "r = f boxed as a double (NaN canonicalized)")           \
+    X(spill,      R,  "ctx->spill at byte offset SLOT = r")                    \
+    X(reload,     r,  "r = ctx->spill at byte offset SLOT")                    \
+    X(spill_num,  F,  "ctx->spill at byte offset SLOT = f")                    \
+    X(reload_num, f,  "f = ctx->spill at byte offset SLOT")
+
+/* jit/stencils/int.c: int32 arithmetic and comparisons. Every result that
+** does not fit int32 exits, and so does every result that would be -0
+** (INVARIANT(int-never-neg-zero) in vm/value.h), so the interpreter
+** redoes the operation in doubles. */
+#define JIT_STENCILS_INT(X)                                                  \
+    X(const_int,  r,   "r = OPERAND0 (an int32)")                              \
+    X(mov,        rR,  "r_d = r_a")                                           \
+    X(add_int,    rRR, "r_d = r_a + r_b; exits on overflow")                  \
+    X(sub_int,    rRR, "r_d = r_a - r_b; exits on overflow")                  \
+    X(mul_int,    rRR, "r_d = r_a * r_b; exits on overflow or -0")            \
+    X(addk_int,   rR,  "r_d = r_a + OPERAND0; exits on overflow")             \
+    X(subk_int,   rR,  "r_d = r_a - OPERAND0; exits on overflow")             \
+    X(mulk_int,   rR,  "r_d = r_a * OPERAND0; exits on overflow or -0")       \
+    X(neg_int,    rR,  "r_d = -r_a; exits on INT32_MIN or 0 (-0)")            \
+    X(lt_int,     RR,  "exits unless r_a < r_b")                              \
+    X(le_int,     RR,  "exits unless r_a <= r_b")                             \
+    X(gt_int,     RR,  "exits unless r_a > r_b")                              \
+    X(ge_int,     RR,  "exits unless r_a >= r_b")                             \
+    X(eq_int,     RR,  "exits unless r_a == r_b")                             \
+    X(ne_int,     RR,  "exits unless r_a != r_b")                             \
+    X(ltk_int,    R,   "exits unless r < OPERAND0")                           \
+    X(lek_int,    R,   "exits unless r <= OPERAND0")                          \
+    X(gtk_int,    R,   "exits unless r > OPERAND0")                           \
+    X(gek_int,    R,   "exits unless r >= OPERAND0")                          \
+    X(eqk_int,    R,   "exits unless r == OPERAND0")                          \
+    X(nek_int,    R,   "exits unless r != OPERAND0")
+
+/* jit/stencils/num.c: double arithmetic and comparisons. A comparison
+** with a NaN is false, so "exits unless !(a < b)" is not "exits unless
+** a >= b": the n* guards are the negations the recorder needs when a
+** branch went the false way. */
+#define JIT_STENCILS_NUM(X)                                                  \
+    X(const_num,  f,   "f = the double whose bits are CONST")                 \
+    X(mov_num,    fF,  "f_d = f_a")                                           \
+    X(int_to_num, fR,  "f = (double)(int32)r")                                \
+    X(add_num,    fFF, "f_d = f_a + f_b")                                     \
+    X(sub_num,    fFF, "f_d = f_a - f_b")                                     \
+    X(mul_num,    fFF, "f_d = f_a * f_b")                                     \
+    X(div_num,    fFF, "f_d = f_a / f_b")                                     \
+    X(neg_num,    fF,  "f_d = -f_a")                                          \
+    X(lt_num,     FF,  "exits unless f_a < f_b")                              \
+    X(le_num,     FF,  "exits unless f_a <= f_b")                             \
+    X(gt_num,     FF,  "exits unless f_a > f_b")                              \
+    X(ge_num,     FF,  "exits unless f_a >= f_b")                             \
+    X(eq_num,     FF,  "exits unless f_a == f_b")                             \
+    X(ne_num,     FF,  "exits unless f_a != f_b (true for NaN)")              \
+    X(nlt_num,    FF,  "exits unless !(f_a < f_b)")                           \
+    X(nle_num,    FF,  "exits unless !(f_a <= f_b)")                          \
+    X(ngt_num,    FF,  "exits unless !(f_a > f_b)")                           \
+    X(nge_num,    FF,  "exits unless !(f_a >= f_b)")
+
+/* jit/stencils/control.c: constants, control flow, exits, calls to C. */
+#define JIT_STENCILS_CONTROL(X)                                              \
+    X(const_val,  r,   "r = CONST (64 bits: a boxed Value, a pointer)")       \
+    X(loop,       raw, "jump to TARGET (the loop head)")                      \
+    X(exit_stub,  raw, "ctx->exit_no = OPERAND0, then jump to TARGET (the "   \
+                       "trace's exit_common)")                                \
+    X(exit_common, raw, "save r0-r3, f0-f7 in ctx, return HELPER_EXIT(ctx, "  \
+                        "base) to the trace's caller")                        \
+    X(call,       rRR, "r_d = HELPER(ctx, base, r_a, r_b)")                   \
+    X(call_num,   fFF, "f_d = HELPER(f_a, f_b), a C double function")         \
+    X(trap,       raw, "ud2: placed after the last stencil, so running off "  \
+                       "the end of a trace faults at once")
+
+#define JIT_STENCILS(X)                                                      \
+    JIT_STENCILS_FRAME(X)                                                    \
+    JIT_STENCILS_INT(X)                                                      \
+    JIT_STENCILS_NUM(X)                                                      \
+    JIT_STENCILS_CONTROL(X)
+
+/* -- Shapes: variant expansion ---------------------------------------- */
+
+/* JIT_SHAPE_<shape>(V, t) calls V(t, variant_name, reg tokens...) once per
+** variant, registers varying fastest on the right, so the variants of a
+** template are consecutive and variant index = sum of reg_i * 4^(n-1-i).
+** The register tokens (r0, f2, ...) are the stencil parameter names, so
+** the stencil side uses them directly as variables. The preprocessor does
+** not expand a macro inside itself, hence one iterator per depth. */
+#define JIT__E1_r(M, ...) M(__VA_ARGS__, r0) M(__VA_ARGS__, r1) M(__VA_ARGS__, r2) M(__VA_ARGS__, r3)
+#define JIT__E2_r(M, ...) M(__VA_ARGS__, r0) M(__VA_ARGS__, r1) M(__VA_ARGS__, r2) M(__VA_ARGS__, r3)
+#define JIT__E3_r(M, ...) M(__VA_ARGS__, r0) M(__VA_ARGS__, r1) M(__VA_ARGS__, r2) M(__VA_ARGS__, r3)
+#define JIT__E1_f(M, ...) M(__VA_ARGS__, f0) M(__VA_ARGS__, f1) M(__VA_ARGS__, f2) M(__VA_ARGS__, f3)
+#define JIT__E2_f(M, ...) M(__VA_ARGS__, f0) M(__VA_ARGS__, f1) M(__VA_ARGS__, f2) M(__VA_ARGS__, f3)
+#define JIT__E3_f(M, ...) M(__VA_ARGS__, f0) M(__VA_ARGS__, f1) M(__VA_ARGS__, f2) M(__VA_ARGS__, f3)
+
+#define JIT_SHAPE_raw(V, t) V(t, t)
+#define JIT_SHAPE_N(V, t)   V(t, t)
+
+#define JIT__1(V, t, a) V(t, t##_##a, a)
+#define JIT_SHAPE_r(V, t) JIT__E1_r(JIT__1, V, t)
+#define JIT_SHAPE_R(V, t) JIT__E1_r(JIT__1, V, t)
+#define JIT_SHAPE_f(V, t) JIT__E1_f(JIT__1, V, t)
+#define JIT_SHAPE_F(V, t) JIT__E1_f(JIT__1, V, t)
+
+#define JIT__2(V, t, a, b) V(t, t##_##a##_##b, a, b)
+#define JIT__2r(V, t, a) JIT__E2_r(JIT__2, V, t, a)
+#define JIT__2f(V, t, a) JIT__E2_f(JIT__2, V, t, a)
+#define JIT_SHAPE_rR(V, t) JIT__E1_r(JIT__2r, V, t)
+#define JIT_SHAPE_RR(V, t) JIT__E1_r(JIT__2r, V, t)
+#define JIT_SHAPE_fF(V, t) JIT__E1_f(JIT__2f, V, t)
+#define JIT_SHAPE_FF(V, t) JIT__E1_f(JIT__2f, V, t)
+#define JIT_SHAPE_fR(V, t) JIT__E1_f(JIT__2r, V, t)
+#define JIT_SHAPE_rF(V, t) JIT__E1_r(JIT__2f, V, t)
+
+#define JIT__3(V, t, a, b, c) V(t, t##_##a##_##b##_##c, a, b, c)
+#define JIT__3r(V, t, a, b) JIT__E3_r(JIT__3, V, t, a, b)
+#define JIT__3f(V, t, a, b) JIT__E3_f(JIT__3, V, t, a, b)
+#define JIT__3rr(V, t, a) JIT__E2_r(JIT__3r, V, t, a)
+#define JIT__3ff(V, t, a) JIT__E2_f(JIT__3f, V, t, a)
+#define JIT_SHAPE_rRR(V, t) JIT__E1_r(JIT__3rr, V, t)
+#define JIT_SHAPE_fFF(V, t) JIT__E1_f(JIT__3ff, V, t)
+
+/* Register operands per shape: the number of indices stencil_id takes. */
+#define JIT_SHAPE_ROLES_raw 0
+#define JIT_SHAPE_ROLES_N   0
+#define JIT_SHAPE_ROLES_r   1
+#define JIT_SHAPE_ROLES_R   1
+#define JIT_SHAPE_ROLES_f   1
+#define JIT_SHAPE_ROLES_F   1
+#define JIT_SHAPE_ROLES_rR  2
+#define JIT_SHAPE_ROLES_RR  2
+#define JIT_SHAPE_ROLES_fF  2
+#define JIT_SHAPE_ROLES_FF  2
+#define JIT_SHAPE_ROLES_fR  2
+#define JIT_SHAPE_ROLES_rF  2
+#define JIT_SHAPE_ROLES_rRR 3
+#define JIT_SHAPE_ROLES_fFF 3
+
+#endif

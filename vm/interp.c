@@ -1,0 +1,986 @@
+/* interp.c -- the dispatch loop, calls and upvalues.
+**
+** One function, vm_run, executes register bytecode (vm/opcodes.h) with
+** computed-goto dispatch (a switch when the compiler is not GNU C). The
+** state it keeps in locals: ip, base (register 0 of the current frame), k
+** (the constants), frame. Those are reloaded from vm->frames after
+** anything that can push or pop frames or move the stack (RELOAD).
+**
+** PROTOCOL(save-pc): SAVE_PC() stores ip into the frame before anything
+** that can raise or allocate, so that the stack trace names the line and
+** the JIT (later) can find where the interpreter stopped. Every error path
+** below goes through SAVE_PC first (RT_ERROR does both).
+**
+** INVARIANT(stack-valid) (vm.h) is kept by calls: a new frame's top is
+** max(base + maxslots, caller's top) (INVARIANT(frame-top)), and the
+** slots between the old top and the new one are set to nil. Registers the
+** callee has not written yet may hold a caller's dead temporaries: the
+** code generator never reads a register before writing it.
+**
+** Runtime error texts this file emits (LANGUAGE.md section 3 where it has
+** them; the rest are ours):
+**   Operand must be a number.                 (unary -)
+**   Operands must be numbers.                 (- * / % < <= > >=)
+**   Operands must be two numbers or two strings.   (+)
+**   Undefined variable 'NAME'.                (global read or assignment)
+**   Undefined property 'NAME'.
+**   Only instances have properties.           (a.b on a value without it)
+**   Only instances have fields.               (a.b = v on a non-instance)
+**   Only instances have methods.              (a.b() on a value without it)
+**   Can only call functions and classes.
+**   Expected N arguments but got M.
+**   Expected at least N arguments but got M.  (variadic natives)
+**   Expected N to M arguments but got K.      (natives with optional args)
+**   Superclass must be a class.
+**   Stack overflow.
+**   Index must be an integer.
+**   Index out of range.
+**   Key not found.
+**   Map key cannot be NaN.
+**   Only lists, maps, strings and ranges can be indexed.
+**   Only lists and maps support index assignment.
+**   Only lists, maps, strings and ranges can be iterated.
+**   Collection changed during iteration.
+*/
+#include "vm/interp.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "vm/config.h"
+#include "vm/debug.h"
+#include "vm/memory.h"
+#include "vm/opcodes.h"
+#include "vm/print.h"
+
+#define LIKELY(x)   __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+#if defined(__GNUC__) && !defined(LX_NO_COMPUTED_GOTO)
+#define LX_COMPUTED_GOTO 1
+#else
+#define LX_COMPUTED_GOTO 0
+#endif
+
+/* Both values are int32s: one test on the upper halves. */
+static inline bool both_int(Value a, Value b)
+{
+    return ((a ^ LX_TAG_INT) | (b ^ LX_TAG_INT)) >> 32 == 0;
+}
+
+static inline bool lx_equal(Value a, Value b)
+{
+    if (a == b)
+        return a != LX_CANON_NAN;
+    if (is_number(a) && is_number(b))
+        return as_num(a) == as_num(b);
+    if (is_obj(a) && is_obj(b))
+        return value_equal(a, b);
+    return false;
+}
+
+/* Floored modulo (LANGUAGE.md 2.2); a zero result is +0. */
+static double num_mod(double a, double b)
+{
+    double r = fmod(a, b);
+    if (r != 0 && (r < 0) != (b < 0))
+        r += b;
+    if (r == 0)
+        r = 0.0;
+    return r;
+}
+
+/* -- Upvalues ------------------------------------------------------------ */
+
+static ObjUpvalue *capture_upval(VM *vm, Value *slot)
+{
+    ObjUpvalue *prev = NULL, *u = vm->open_upvals;
+    while (u != NULL && u->location > slot) {
+        prev = u;
+        u = u->next;
+    }
+    if (u != NULL && u->location == slot)
+        return u;
+    ObjUpvalue *nu = upval_new(vm, slot);
+    /* upval_new may collect but never moves the stack: slot is valid. */
+    nu->next = u;
+    if (prev == NULL)
+        vm->open_upvals = nu;
+    else
+        prev->next = nu;
+    return nu;
+}
+
+void vm_close_upvals(VM *vm, Value *last)
+{
+    while (vm->open_upvals != NULL && vm->open_upvals->location >= last) {
+        ObjUpvalue *u = vm->open_upvals;
+        u->closed = *u->location;
+        u->location = &u->closed;
+        vm->open_upvals = u->next;
+    }
+}
+
+/* -- Calls --------------------------------------------------------------- */
+
+static void grow_frames(VM *vm)
+{
+    if (vm->frame_count >= LX_MAX_FRAMES)
+        vm_error(vm, "Stack overflow.");
+    int cap = vm->frame_cap * 2;
+    if (cap > LX_MAX_FRAMES)
+        cap = LX_MAX_FRAMES;
+    CallFrame *f = realloc(vm->frames, sizeof(CallFrame) * (size_t)cap);
+    if (f == NULL)
+        vm_error(vm, "Out of memory.");
+    vm->frames = f;
+    vm->frame_cap = cap;
+}
+
+void vm_push_frame(VM *vm, ObjClosure *cl, uint32_t at, int argc)
+{
+    ObjFunction *fn = cl->fn;
+    if (argc != fn->arity)
+        vm_error(vm, "Expected %d arguments but got %d.", fn->arity, argc);
+    if (vm->frame_count >= vm->frame_cap)
+        grow_frames(vm);
+    uint32_t top = at + (uint32_t)fn->maxslots;
+    if (top > vm->stack_cap)
+        vm_grow_stack(vm, top - vm->stack_top);
+    uint32_t from = at + 1 + (uint32_t)argc;
+    if (from < vm->stack_top)
+        from = vm->stack_top;
+    for (uint32_t s = from; s < top; s++)
+        vm->stack[s] = NIL_VAL;
+    if (top < vm->stack_top)
+        top = vm->stack_top;
+    CallFrame *f = &vm->frames[vm->frame_count++];
+    f->closure = cl;
+    f->ip = fn->code;
+    f->base = at;
+    f->top = top;
+    vm->stack_top = top;
+}
+
+static _Noreturn void native_arity_error(VM *vm, ObjNative *n, int argc)
+{
+    if (n->arity_min == n->arity_max)
+        vm_error(vm, "Expected %d arguments but got %d.", n->arity_min, argc);
+    if (n->arity_max < 0)
+        vm_error(vm, "Expected at least %d arguments but got %d.", n->arity_min, argc);
+    vm_error(vm, "Expected %d to %d arguments but got %d.", n->arity_min, n->arity_max, argc);
+}
+
+/* Run a native on stack[at+1 .. at+argc]; stack[at] is its callee slot
+** (the receiver for methods) and receives the result. */
+static inline void call_native(VM *vm, ObjNative *n, uint32_t at, int argc)
+{
+    if (UNLIKELY(argc < n->arity_min || (n->arity_max >= 0 && argc > n->arity_max)))
+        native_arity_error(vm, n, argc);
+    Value r = n->fn(vm, argc, vm->stack + at + 1);
+    vm->stack[at] = r;
+}
+
+bool vm_call_value(VM *vm, uint32_t at, int argc)
+{
+    Value callee = vm->stack[at];
+    if (is_obj(callee)) {
+        switch (as_obj(callee)->type) {
+        case OBJ_CLOSURE:
+            vm_push_frame(vm, AS_CLOSURE(callee), at, argc);
+            return true;
+        case OBJ_NATIVE:
+            call_native(vm, AS_NATIVE(callee), at, argc);
+            return false;
+        case OBJ_CLASS: {
+            ObjClass *klass = AS_CLASS(callee);
+            ObjInstance *in = instance_new(vm, klass);
+            vm->stack[at] = obj_val(in);
+            if (is_obj_type(klass->init, OBJ_CLOSURE)) {
+                vm_push_frame(vm, AS_CLOSURE(klass->init), at, argc);
+                return true;
+            }
+            if (argc != 0)
+                vm_error(vm, "Expected 0 arguments but got %d.", argc);
+            return false;
+        }
+        case OBJ_BOUND: {
+            ObjBound *b = AS_BOUND(callee);
+            vm->stack[at] = b->receiver;
+            if (b->method->type == OBJ_CLOSURE) {
+                vm_push_frame(vm, (ObjClosure *)b->method, at, argc);
+                return true;
+            }
+            call_native(vm, (ObjNative *)b->method, at, argc);
+            return false;
+        }
+        default: break;
+        }
+    }
+    vm_error(vm, "Can only call functions and classes.");
+}
+
+/* -- Slow paths ------------------------------------------------------------
+** Out of line so the handlers stay small. Each may raise; the caller has
+** saved its pc. */
+
+static Value add_slow(VM *vm, Value a, Value b)
+{
+    if (is_number(a) && is_number(b))
+        return double_val(as_num(a) + as_num(b));
+    if (is_obj_type(a, OBJ_STRING) && is_obj_type(b, OBJ_STRING))
+        return obj_val(str_concat(vm, AS_STRING(a), AS_STRING(b)));
+    vm_error(vm, "Operands must be two numbers or two strings.");
+}
+
+static _Noreturn void numbers_error(VM *vm)
+{
+    vm_error(vm, "Operands must be numbers.");
+}
+
+/* Methods of built-in values: the table for v's type, or NULL. */
+static Table *builtin_methods(VM *vm, Value v)
+{
+    if (!is_obj(v))
+        return NULL;
+    switch (as_obj(v)->type) {
+    case OBJ_LIST: return &vm->list_methods;
+    case OBJ_MAP: return &vm->map_methods;
+    case OBJ_STRING: return &vm->string_methods;
+    default: return NULL;
+    }
+}
+
+/* v.name for everything but an instance field hit. */
+static Value get_property(VM *vm, Value v, ObjString *name)
+{
+    Value out;
+    if (is_obj_type(v, OBJ_INSTANCE)) {
+        ObjInstance *in = AS_INSTANCE(v);
+        if (tab_get(&in->fields, name, &out))
+            return out;
+        if (tab_get(&in->klass->methods, name, &out))
+            return obj_val(bound_new(vm, v, as_obj(out)));
+        vm_error(vm, "Undefined property '%s'.", name->chars);
+    }
+    if (is_obj_type(v, OBJ_MODULE)) {
+        if (tab_get(&AS_MODULE(v)->members, name, &out))
+            return out;
+        vm_error(vm, "Undefined property '%s'.", name->chars);
+    }
+    Table *methods = builtin_methods(vm, v);
+    if (methods == NULL)
+        vm_error(vm, "Only instances have properties.");
+    if (tab_get(methods, name, &out))
+        return obj_val(bound_new(vm, v, as_obj(out)));
+    vm_error(vm, "Undefined property '%s'.", name->chars);
+}
+
+/* An integral index into a sequence of len items. */
+static uint32_t seq_index(VM *vm, Value idx, uint32_t len)
+{
+    double d;
+    if (is_int(idx)) {
+        d = as_int(idx);
+    } else if (is_double(idx)) {
+        d = as_double(idx);
+        if (d != floor(d) || isinf(d))
+            vm_error(vm, "Index must be an integer.");
+    } else {
+        vm_error(vm, "Index must be an integer.");
+    }
+    if (d < 0 || d >= (double)len)
+        vm_error(vm, "Index out of range.");
+    return (uint32_t)d;
+}
+
+static Value get_index(VM *vm, Value o, Value idx)
+{
+    if (is_obj(o)) {
+        switch (as_obj(o)->type) {
+        case OBJ_LIST: {
+            ObjList *l = AS_LIST(o);
+            return l->items[seq_index(vm, idx, l->count)];
+        }
+        case OBJ_STRING: {
+            ObjString *s = AS_STRING(o);
+            return obj_val(vm_byte_string(vm, (uint8_t)s->chars[seq_index(vm, idx, s->len)]));
+        }
+        case OBJ_MAP: {
+            Value out;
+            if (is_number(idx))
+                idx = lx_number(as_num(idx));
+            if (!map_get(AS_MAP(o), idx, &out))
+                vm_error(vm, "Key not found.");
+            return out;
+        }
+        case OBJ_RANGE: {
+            ObjRange *r = AS_RANGE(o);
+            double n = range_len(r);
+            uint32_t len = n > 4294967295.0 ? 4294967295u : (uint32_t)n;
+            uint32_t i = seq_index(vm, idx, len);
+            return lx_number(r->start + (double)i * r->step);
+        }
+        default: break;
+        }
+    }
+    vm_error(vm, "Only lists, maps, strings and ranges can be indexed.");
+}
+
+static void set_index(VM *vm, Value o, Value idx, Value v)
+{
+    if (is_obj_type(o, OBJ_LIST)) {
+        ObjList *l = AS_LIST(o);
+        l->items[seq_index(vm, idx, l->count)] = v;
+        return;
+    }
+    if (is_obj_type(o, OBJ_MAP)) {
+        if (is_number(idx)) {
+            double d = as_num(idx);
+            if (d != d)
+                vm_error(vm, "Map key cannot be NaN.");
+            idx = lx_number(d);
+        }
+        map_set(vm, AS_MAP(o), idx, v);
+        return;
+    }
+    vm_error(vm, "Only lists and maps support index assignment.");
+}
+
+/* -- The loop ---------------------------------------------------------------- */
+
+#if LX_DEBUG_TRACE_EXEC
+static void trace_exec(VM *vm, CallFrame *frame, const Instr *ip, Value *base)
+{
+    ObjFunction *fn = frame->closure->fn;
+    fprintf(stderr, "          ");
+    for (int r = 0; r < fn->maxslots && base + r < vm->stack + vm->stack_top; r++) {
+        fprintf(stderr, "[");
+        value_print(vm, stderr, base[r]);
+        fprintf(stderr, "]");
+    }
+    fprintf(stderr, "\n");
+    dbg_instruction(stderr, fn, (int)(ip - fn->code));
+}
+#define TRACE_EXEC() trace_exec(vm, frame, ip - 1, base)
+#else
+#define TRACE_EXEC() ((void)0)
+#endif
+
+#if LX_COMPUTED_GOTO
+#define VMCASE(name)  L_##name:
+#define DISPATCH_I()  goto *disp[INS_OP(i)]
+#else
+#define VMCASE(name)  case OP_##name:
+#define DISPATCH_I()  goto do_switch
+#endif
+#define DISPATCH()    do { i = *ip++; TRACE_EXEC(); DISPATCH_I(); } while (0)
+
+#define RA        (base[INS_A(i)])
+#define RB        (base[INS_B(i)])
+#define RC        (base[INS_C(i)])
+#define KB        (k[INS_B(i)])
+#define KC        (k[INS_C(i)])
+#define SAVE_PC() (frame->ip = ip)                  /* PROTOCOL(save-pc) */
+#define RT_ERROR(...) do { SAVE_PC(); vm_error(vm, __VA_ARGS__); } while (0)
+#define RELOAD()                                          \
+    do {                                                  \
+        frame = &vm->frames[vm->frame_count - 1];         \
+        base = vm->stack + frame->base;                   \
+        k = frame->closure->fn->consts;                   \
+        ip = frame->ip;                                   \
+    } while (0)
+
+/* A test decided to branch: run its jump word inline. */
+#define BRANCH()                                              \
+    do {                                                      \
+        i = *ip++;                                            \
+        if (LIKELY(INS_OP(i) == OP_JMP)) {                    \
+            ip += INS_SBX(i);                                 \
+            DISPATCH();                                       \
+        }                                                     \
+        goto backedge;                                        \
+    } while (0)
+#define NO_BRANCH() do { ip++; DISPATCH(); } while (0)
+#define DECIDE(cond) do { if ((cond) == (bool)INS_C(i)) BRANCH(); NO_BRANCH(); } while (0)
+
+/* Arithmetic with an int32 fast path. OVF is __builtin_X_overflow. */
+#define ARITH(b_, c_, OVF, OP, slow)                                      \
+    do {                                                                  \
+        Value vb = (b_), vc = (c_);                                       \
+        if (LIKELY(both_int(vb, vc))) {                                   \
+            int32_t r_;                                                   \
+            if (LIKELY(!OVF(as_int(vb), as_int(vc), &r_)))                \
+                RA = int_val(r_);                                         \
+            else                                                          \
+                RA = double_val((double)as_int(vb) OP (double)as_int(vc)); \
+        } else if (LIKELY(is_number(vb) && is_number(vc))) {              \
+            RA = double_val(as_num(vb) OP as_num(vc));                    \
+        } else {                                                          \
+            SAVE_PC();                                                    \
+            slow;                                                         \
+        }                                                                 \
+        DISPATCH();                                                       \
+    } while (0)
+
+/* Multiplication: an int product of 0 with a negative operand is -0. */
+#define ARITH_MUL(b_, c_)                                                 \
+    do {                                                                  \
+        Value vb = (b_), vc = (c_);                                       \
+        if (LIKELY(both_int(vb, vc))) {                                   \
+            int32_t x_ = as_int(vb), y_ = as_int(vc), r_;                 \
+            if (LIKELY(!__builtin_mul_overflow(x_, y_, &r_)) &&           \
+                (r_ != 0 || (x_ | y_) >= 0))                              \
+                RA = int_val(r_);                                         \
+            else                                                          \
+                RA = double_val((double)x_ * (double)y_);                 \
+        } else if (LIKELY(is_number(vb) && is_number(vc))) {              \
+            RA = double_val(as_num(vb) * as_num(vc));                     \
+        } else {                                                          \
+            SAVE_PC();                                                    \
+            numbers_error(vm);                                            \
+        }                                                                 \
+        DISPATCH();                                                       \
+    } while (0)
+
+#define ARITH_DIV(b_, c_)                                                 \
+    do {                                                                  \
+        Value vb = (b_), vc = (c_);                                       \
+        if (LIKELY(is_number(vb) && is_number(vc)))                       \
+            RA = lx_number(as_num(vb) / as_num(vc));                      \
+        else {                                                            \
+            SAVE_PC();                                                    \
+            numbers_error(vm);                                            \
+        }                                                                 \
+        DISPATCH();                                                       \
+    } while (0)
+
+#define ARITH_MOD(b_, c_)                                                 \
+    do {                                                                  \
+        Value vb = (b_), vc = (c_);                                       \
+        if (LIKELY(both_int(vb, vc)) && as_int(vc) != 0) {                \
+            int32_t x_ = as_int(vb), y_ = as_int(vc), r_;                 \
+            if (y_ == -1) {                                               \
+                r_ = 0;                                                   \
+            } else {                                                      \
+                r_ = x_ % y_;                                             \
+                if (r_ != 0 && (r_ ^ y_) < 0)                             \
+                    r_ += y_;                                             \
+            }                                                             \
+            RA = int_val(r_);                                             \
+        } else if (LIKELY(is_number(vb) && is_number(vc))) {              \
+            RA = lx_number(num_mod(as_num(vb), as_num(vc)));              \
+        } else {                                                          \
+            SAVE_PC();                                                    \
+            numbers_error(vm);                                            \
+        }                                                                 \
+        DISPATCH();                                                       \
+    } while (0)
+
+/* A numeric comparison test. */
+#define COMPARE(a_, b_, OP)                                               \
+    do {                                                                  \
+        Value va = (a_), vb = (b_);                                       \
+        bool r_;                                                          \
+        if (LIKELY(both_int(va, vb)))                                     \
+            r_ = as_int(va) OP as_int(vb);                                \
+        else if (LIKELY(is_number(va) && is_number(vb)))                  \
+            r_ = as_num(va) OP as_num(vb);                                \
+        else {                                                            \
+            SAVE_PC();                                                    \
+            numbers_error(vm);                                            \
+        }                                                                 \
+        DECIDE(r_);                                                       \
+    } while (0)
+
+void vm_run(VM *vm, int stop_frame)
+{
+#if LX_COMPUTED_GOTO
+    static void *const disp[OP__COUNT] = {
+#define LX_OP_LABEL(name, fmt, flags) [OP_##name] = &&L_##name,
+        LX_OPCODES(LX_OP_LABEL)
+#undef LX_OP_LABEL
+    };
+#endif
+    CallFrame *frame;
+    Value *base;
+    Value *k;
+    const Instr *ip;
+    Instr i;
+
+    RELOAD();
+    DISPATCH();
+
+#if !LX_COMPUTED_GOTO
+do_switch:
+    switch (INS_OP(i)) {
+#endif
+
+    /* -- Loads and moves -- */
+    VMCASE(MOV) { RA = RB; DISPATCH(); }
+    VMCASE(LOADK) { RA = k[INS_BX(i)]; DISPATCH(); }
+    VMCASE(LOADI) { RA = int_val(INS_SBX(i)); DISPATCH(); }
+    VMCASE(LOADNIL) {
+        Value *p = &RA;
+        for (uint32_t n = INS_B(i); ; n--) {
+            *p++ = NIL_VAL;
+            if (n == 0)
+                break;
+        }
+        DISPATCH();
+    }
+    VMCASE(LOADBOOL) {
+        RA = INS_B(i) ? TRUE_VAL : FALSE_VAL;
+        if (INS_C(i))
+            ip++;
+        DISPATCH();
+    }
+
+    /* -- Variables -- */
+    VMCASE(GETGLOBAL) {
+        Value v = vm->globals[INS_BX(i)];
+        if (UNLIKELY(v == UNDEF_VAL))
+            RT_ERROR("Undefined variable '%s'.", vm->global_names[INS_BX(i)]->chars);
+        RA = v;
+        DISPATCH();
+    }
+    VMCASE(SETGLOBAL) {
+        Value *g = &vm->globals[INS_BX(i)];
+        if (UNLIKELY(*g == UNDEF_VAL))
+            RT_ERROR("Undefined variable '%s'.", vm->global_names[INS_BX(i)]->chars);
+        *g = RA;
+        DISPATCH();
+    }
+    VMCASE(DEFGLOBAL) { vm->globals[INS_BX(i)] = RA; DISPATCH(); }
+    VMCASE(GETUPVAL) { RA = *frame->closure->upvals[INS_B(i)]->location; DISPATCH(); }
+    VMCASE(SETUPVAL) { *frame->closure->upvals[INS_B(i)]->location = RA; DISPATCH(); }
+    VMCASE(CLOSE) { vm_close_upvals(vm, &RA); DISPATCH(); }
+
+    /* -- Arithmetic -- */
+    VMCASE(ADD) ARITH(RB, RC, __builtin_add_overflow, +, RA = add_slow(vm, vb, vc));
+    VMCASE(SUB) ARITH(RB, RC, __builtin_sub_overflow, -, numbers_error(vm));
+    VMCASE(MUL) ARITH_MUL(RB, RC);
+    VMCASE(DIV) ARITH_DIV(RB, RC);
+    VMCASE(MOD) ARITH_MOD(RB, RC);
+    VMCASE(ADDK) ARITH(RB, KC, __builtin_add_overflow, +, RA = add_slow(vm, vb, vc));
+    VMCASE(SUBK) ARITH(RB, KC, __builtin_sub_overflow, -, numbers_error(vm));
+    VMCASE(MULK) ARITH_MUL(RB, KC);
+    VMCASE(DIVK) ARITH_DIV(RB, KC);
+    VMCASE(MODK) ARITH_MOD(RB, KC);
+    VMCASE(ADDI) {
+        Value vb = RB;
+        int32_t imm = INS_SC(i);
+        if (LIKELY(is_int(vb))) {
+            int32_t r;
+            if (LIKELY(!__builtin_add_overflow(as_int(vb), imm, &r)))
+                RA = int_val(r);
+            else
+                RA = double_val((double)as_int(vb) + imm);
+        } else if (LIKELY(is_double(vb))) {
+            RA = double_val(as_double(vb) + imm);
+        } else {
+            SAVE_PC();
+            RA = add_slow(vm, vb, int_val(imm));
+        }
+        DISPATCH();
+    }
+    VMCASE(NEG) {
+        Value vb = RB;
+        if (LIKELY(is_int(vb))) {
+            int32_t x = as_int(vb);
+            if (LIKELY(x != 0 && x != INT32_MIN))
+                RA = int_val(-x);
+            else
+                RA = double_val(-(double)x);
+        } else if (LIKELY(is_double(vb))) {
+            RA = double_val(-as_double(vb));
+        } else {
+            RT_ERROR("Operand must be a number.");
+        }
+        DISPATCH();
+    }
+    VMCASE(NOT) { RA = bool_val(is_falsey(RB)); DISPATCH(); }
+
+    /* -- Jumps and tests -- */
+    VMCASE(JMP) { ip += INS_SBX(i); DISPATCH(); }
+    VMCASE(TEST) DECIDE(!is_falsey(RA));
+    VMCASE(JLT) COMPARE(RA, RB, <);
+    VMCASE(JLE) COMPARE(RA, RB, <=);
+    VMCASE(JEQ) DECIDE(lx_equal(RA, RB));
+    VMCASE(JLTK) COMPARE(RA, KB, <);
+    VMCASE(JLEK) COMPARE(RA, KB, <=);
+    VMCASE(JGTK) COMPARE(RA, KB, >);
+    VMCASE(JGEK) COMPARE(RA, KB, >=);
+    VMCASE(JEQK) DECIDE(lx_equal(RA, KB));
+
+    /* -- Loop back-edges -- */
+    VMCASE(LOOP) {
+    do_loop: {
+        uint16_t *hot = &frame->closure->fn->hotcounts[INS_A(i)];
+        ip += INS_SBX(i);
+        if (UNLIKELY(--*hot == 0)) {
+            SAVE_PC();
+            vm_hot_loop(vm, frame->closure->fn, (int)INS_A(i), ip - INS_SBX(i) - 1);
+        }
+        DISPATCH();
+    }
+    }
+    VMCASE(ILOOP) { ip += INS_SBX(i); DISPATCH(); }
+    backedge:
+        /* A test branched through a loop-family word (in i, ip after it). */
+        if (LIKELY(INS_OP(i) == OP_LOOP))
+            goto do_loop;
+        DISPATCH_I();
+
+    /* -- Calls -- */
+    {
+        ObjClosure *cl;
+        Value *fs;
+        int argc;
+
+    VMCASE(CALL)
+        fs = &RA;
+        argc = (int)INS_B(i);
+        SAVE_PC();
+        if (LIKELY(is_obj_type(*fs, OBJ_CLOSURE))) {
+            cl = AS_CLOSURE(*fs);
+            goto enter_closure;
+        }
+        if (vm_call_value(vm, (uint32_t)(fs - vm->stack), argc)) {
+            RELOAD();
+            DISPATCH();
+        }
+        RELOAD();
+        DISPATCH();
+
+    VMCASE(INVOKE) {
+        fs = &RA;
+        argc = (int)INS_B(i);
+        ObjString *name = AS_STRING(KC);
+        Value recv = *fs, m;
+        SAVE_PC();
+        if (LIKELY(is_obj_type(recv, OBJ_INSTANCE))) {
+            ObjInstance *in = AS_INSTANCE(recv);
+            if (UNLIKELY(in->fields.count > 0 && tab_get(&in->fields, name, &m))) {
+                *fs = m;               /* a field holding a callable */
+                goto call_any;
+            }
+            if (LIKELY(tab_get(&in->klass->methods, name, &m))) {
+                cl = AS_CLOSURE(m);
+                goto enter_closure;
+            }
+            RT_ERROR("Undefined property '%s'.", name->chars);
+        }
+        if (is_obj_type(recv, OBJ_MODULE)) {
+            if (!tab_get(&AS_MODULE(recv)->members, name, &m))
+                RT_ERROR("Undefined property '%s'.", name->chars);
+            if (is_obj_type(m, OBJ_NATIVE)) {
+                call_native(vm, AS_NATIVE(m), (uint32_t)(fs - vm->stack), argc);
+                RELOAD();
+                DISPATCH();
+            }
+            *fs = m;
+            goto call_any;
+        }
+        Table *methods = builtin_methods(vm, recv);
+        if (methods == NULL)
+            RT_ERROR("Only instances have methods.");
+        if (!tab_get(methods, name, &m))
+            RT_ERROR("Undefined property '%s'.", name->chars);
+        call_native(vm, AS_NATIVE(m), (uint32_t)(fs - vm->stack), argc);
+        RELOAD();
+        DISPATCH();
+    }
+
+    VMCASE(SUPERINVOKE) {
+        fs = &RA;
+        argc = (int)INS_B(i);
+        ObjClass *super = AS_CLASS(fs[argc + 1]);
+        Value m;
+        SAVE_PC();
+        if (!tab_get(&super->methods, AS_STRING(KC), &m))
+            RT_ERROR("Undefined property '%s'.", AS_STRING(KC)->chars);
+        cl = AS_CLOSURE(m);
+        goto enter_closure;
+    }
+
+    call_any:
+        if (vm_call_value(vm, (uint32_t)(fs - vm->stack), argc)) {
+            RELOAD();
+            DISPATCH();
+        }
+        RELOAD();
+        DISPATCH();
+
+    enter_closure: {
+        /* The common call: a Lox closure. vm_push_frame inlined; the rare
+        ** cases (wrong arity, no frame or stack room) go through it. */
+        ObjFunction *fn = cl->fn;
+        uint32_t at = (uint32_t)(fs - vm->stack);
+        uint32_t top = at + (uint32_t)fn->maxslots;
+        if (UNLIKELY(argc != fn->arity || vm->frame_count >= vm->frame_cap ||
+                     top > vm->stack_cap)) {
+            vm_push_frame(vm, cl, at, argc);
+            RELOAD();
+            DISPATCH();
+        }
+        uint32_t from = at + 1 + (uint32_t)argc;
+        if (from < vm->stack_top)
+            from = vm->stack_top;
+        for (Value *p = vm->stack + from, *e = vm->stack + top; p < e; p++)
+            *p = NIL_VAL;
+        if (top < vm->stack_top)
+            top = vm->stack_top;
+        frame = &vm->frames[vm->frame_count++];
+        frame->closure = cl;
+        frame->ip = fn->code;
+        frame->base = at;
+        frame->top = top;
+        vm->stack_top = top;
+        base = fs;
+        k = fn->consts;
+        ip = fn->code;
+        DISPATCH();
+    }
+    }
+
+    VMCASE(RET) {
+        Value r = RA;
+        if (vm->open_upvals != NULL && vm->open_upvals->location >= base)
+            vm_close_upvals(vm, base);
+        base[0] = r;
+        if (--vm->frame_count == stop_frame) {
+            if (vm->frame_count > 0)
+                vm->stack_top = vm->frames[vm->frame_count - 1].top;
+            return;
+        }
+        frame = &vm->frames[vm->frame_count - 1];
+        vm->stack_top = frame->top;
+        base = vm->stack + frame->base;
+        k = frame->closure->fn->consts;
+        ip = frame->ip;
+        DISPATCH();
+    }
+    VMCASE(RETNIL) {
+        if (vm->open_upvals != NULL && vm->open_upvals->location >= base)
+            vm_close_upvals(vm, base);
+        base[0] = NIL_VAL;
+        if (--vm->frame_count == stop_frame) {
+            if (vm->frame_count > 0)
+                vm->stack_top = vm->frames[vm->frame_count - 1].top;
+            return;
+        }
+        frame = &vm->frames[vm->frame_count - 1];
+        vm->stack_top = frame->top;
+        base = vm->stack + frame->base;
+        k = frame->closure->fn->consts;
+        ip = frame->ip;
+        DISPATCH();
+    }
+    VMCASE(CLOSURE) {
+        ObjFunction *fn = AS_FUNCTION(k[INS_BX(i)]);
+        SAVE_PC();
+        ObjClosure *cl = closure_new(vm, fn);
+        RA = obj_val(cl);           /* rooted before capturing allocates */
+        for (int u = 0; u < fn->nupvals; u++) {
+            UpvalDesc d = fn->upvals[u];
+            cl->upvals[u] = d.is_local ? capture_upval(vm, base + d.index)
+                                       : frame->closure->upvals[d.index];
+        }
+        DISPATCH();
+    }
+
+    /* -- Classes and properties -- */
+    VMCASE(CLASS) {
+        SAVE_PC();
+        RA = obj_val(class_new(vm, AS_STRING(k[INS_BX(i)])));
+        DISPATCH();
+    }
+    VMCASE(INHERIT) {
+        Value super = RB;
+        if (!is_obj_type(super, OBJ_CLASS))
+            RT_ERROR("Superclass must be a class.");
+        ObjClass *sub = AS_CLASS(RA);
+        SAVE_PC();
+        tab_add_all(vm, &AS_CLASS(super)->methods, &sub->methods);
+        sub->init = AS_CLASS(super)->init;
+        DISPATCH();
+    }
+    VMCASE(METHOD) {
+        ObjClass *klass = AS_CLASS(RA);
+        ObjString *name = AS_STRING(KC);
+        SAVE_PC();
+        tab_set(vm, &klass->methods, name, RB);
+        if (name == vm->init_string)
+            klass->init = RB;
+        DISPATCH();
+    }
+    VMCASE(GETFIELD) {
+        Value o = RB;
+        ObjString *name = AS_STRING(KC);
+        if (LIKELY(is_obj_type(o, OBJ_INSTANCE))) {
+            Value v;
+            if (LIKELY(tab_get(&AS_INSTANCE(o)->fields, name, &v))) {
+                RA = v;
+                DISPATCH();
+            }
+        }
+        SAVE_PC();
+        Value v = get_property(vm, o, name);
+        RA = v;
+        DISPATCH();
+    }
+    VMCASE(SETFIELD) {
+        Value o = RA;
+        if (UNLIKELY(!is_obj_type(o, OBJ_INSTANCE)))
+            RT_ERROR("Only instances have fields.");
+        SAVE_PC();
+        tab_set(vm, &AS_INSTANCE(o)->fields, AS_STRING(KB), RC);
+        DISPATCH();
+    }
+    VMCASE(GETSUPER) {
+        ObjClass *super = AS_CLASS(RB);
+        ObjString *name = AS_STRING(KC);
+        Value m;
+        SAVE_PC();
+        if (!tab_get(&super->methods, name, &m))
+            RT_ERROR("Undefined property '%s'.", name->chars);
+        ObjBound *b = bound_new(vm, RA, as_obj(m));
+        RA = obj_val(b);
+        DISPATCH();
+    }
+
+    /* -- Lists, maps, indexing -- */
+    VMCASE(NEWLIST) {
+        SAVE_PC();
+        RA = obj_val(list_new(vm, INS_B(i)));
+        DISPATCH();
+    }
+    VMCASE(APPEND) {
+        ObjList *l = AS_LIST(RA);
+        SAVE_PC();
+        for (uint32_t n = 0; n < INS_C(i); n++)
+            list_push(vm, l, base[INS_B(i) + n]);
+        DISPATCH();
+    }
+    VMCASE(NEWMAP) {
+        SAVE_PC();
+        RA = obj_val(map_new(vm));
+        DISPATCH();
+    }
+    VMCASE(GETINDEX) {
+        Value o = RB, idx = RC;
+        if (LIKELY(is_obj_type(o, OBJ_LIST) && is_int(idx))) {
+            ObjList *l = AS_LIST(o);
+            if (LIKELY((uint32_t)as_int(idx) < l->count)) {
+                RA = l->items[as_int(idx)];
+                DISPATCH();
+            }
+        }
+        SAVE_PC();
+        Value v = get_index(vm, o, idx);
+        RA = v;
+        DISPATCH();
+    }
+    VMCASE(SETINDEX) {
+        Value o = RA, idx = RB;
+        if (LIKELY(is_obj_type(o, OBJ_LIST) && is_int(idx))) {
+            ObjList *l = AS_LIST(o);
+            if (LIKELY((uint32_t)as_int(idx) < l->count)) {
+                l->items[as_int(idx)] = RC;
+                DISPATCH();
+            }
+        }
+        SAVE_PC();
+        set_index(vm, o, idx, RC);
+        DISPATCH();
+    }
+    VMCASE(ITERPREP) {
+        Value *r = &RA;
+        Value o = r[0];
+        r[1] = int_val(0);
+        r[2] = NIL_VAL;
+        if (is_obj(o)) {
+            switch (as_obj(o)->type) {
+            case OBJ_LIST: r[2] = int_val((int32_t)AS_LIST(o)->count); DISPATCH();
+            case OBJ_MAP: r[2] = int_val((int32_t)AS_MAP(o)->version); DISPATCH();
+            case OBJ_STRING: DISPATCH();
+            case OBJ_RANGE: r[1] = double_val(AS_RANGE(o)->start); DISPATCH();
+            default: break;
+            }
+        }
+        RT_ERROR("Only lists, maps, strings and ranges can be iterated.");
+    }
+    VMCASE(ITERNEXT) {
+        Value *r = &RA;
+        Obj *o = as_obj(r[0]);
+        switch (o->type) {
+        case OBJ_LIST: {
+            ObjList *l = (ObjList *)o;
+            uint32_t pos = (uint32_t)as_int(r[1]);
+            if (UNLIKELY(l->count != (uint32_t)as_int(r[2])))
+                RT_ERROR("Collection changed during iteration.");
+            if (pos < l->count) {
+                r[3] = l->items[pos];
+                r[1] = int_val((int32_t)pos + 1);
+                BRANCH();
+            }
+            NO_BRANCH();
+        }
+        case OBJ_MAP: {
+            ObjMap *m = (ObjMap *)o;
+            if (UNLIKELY(m->version != (uint32_t)as_int(r[2])))
+                RT_ERROR("Collection changed during iteration.");
+            uint32_t pos = (uint32_t)as_int(r[1]);
+            Value key, value;
+            if (map_next(m, &pos, &key, &value)) {
+                r[3] = key;
+                r[1] = int_val((int32_t)pos);
+                BRANCH();
+            }
+            NO_BRANCH();
+        }
+        case OBJ_STRING: {
+            ObjString *s = (ObjString *)o;
+            uint32_t pos = (uint32_t)as_int(r[1]);
+            if (pos < s->len) {
+                r[3] = obj_val(vm_byte_string(vm, (uint8_t)s->chars[pos]));
+                r[1] = int_val((int32_t)pos + 1);
+                BRANCH();
+            }
+            NO_BRANCH();
+        }
+        default: {
+            ObjRange *rg = (ObjRange *)o;
+            double cur = as_num(r[1]);
+            if (rg->step > 0 ? cur < rg->stop : cur > rg->stop) {
+                r[3] = lx_number(cur);
+                r[1] = double_val(cur + rg->step);
+                BRANCH();
+            }
+            NO_BRANCH();
+        }
+        }
+    }
+
+    /* -- Statements -- */
+    VMCASE(PRINT) {
+        SAVE_PC();
+        value_print(vm, stdout, RA);
+        fputc('\n', stdout);
+        DISPATCH();
+    }
+    VMCASE(IMPORT) {
+        SAVE_PC();
+        vm_import(vm, AS_STRING(k[INS_BX(i)]), frame->closure->fn);
+        RELOAD();
+        DISPATCH();
+    }
+
+#if !LX_COMPUTED_GOTO
+    default:
+        LX_ASSERT(false, "unknown opcode");
+        abort();
+    }
+#endif
+}
