@@ -211,7 +211,7 @@ TEST_SUITES := unit selftest joff jon jstress gcstress asan
 TEST_BUILD  := $(BIN_release) $(BIN_asan) $($(UNIT_MODE)_UNIT_BINS) $(RUN_GOLDEN)
 
 # Only pass -j to the inner make when the user did not choose one.
-JFLAG := $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
+JFLAG = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
 
 # $(1): target name, $(2): suites, $(3): what they need built.
 define test_target

@@ -1,7 +1,7 @@
 /* stencil_list.h -- every stencil template, and the register variants each
 ** one is instantiated for.
 **
-** A template is one operation written once in C (jit/stencils/*.c); its
+** A template is one operation written once in C (a .c file in jit/stencils/); its
 ** SHAPE says which operands are registers and so which variants exist. A
 ** shape is a string of roles, one letter per register operand, outputs
 ** first: r = a value register written, R = one read, f / F the same for a

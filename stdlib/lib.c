@@ -134,4 +134,9 @@ void lib_open_all(VM *vm)
     lib_list_open(vm);
     lib_map_open(vm);
     lib_math_open(vm);
+    lib_io_open(vm);
+    lib_os_open(vm);
+    lib_time_open(vm);
+    lib_gc_open(vm);
+    lib_jit_open(vm);
 }

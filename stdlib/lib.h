@@ -62,5 +62,10 @@ void lib_string_open(VM *vm);  /* string methods */
 void lib_list_open(VM *vm);    /* list methods */
 void lib_map_open(VM *vm);     /* map methods */
 void lib_math_open(VM *vm);
+void lib_io_open(VM *vm);      /* io: files, stdout, stderr, stdin */
+void lib_os_open(VM *vm);      /* os: args env exit cwd platform */
+void lib_time_open(VM *vm);    /* time: now monotonic sleep */
+void lib_gc_open(VM *vm);      /* gc: collect stats */
+void lib_jit_open(VM *vm);     /* jit: on off status flush stats param */
 
 #endif

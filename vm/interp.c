@@ -414,6 +414,8 @@ static void trace_exec(VM *vm, CallFrame *frame, const Instr *ip, Value *base)
                 RA = int_val(r_);                                         \
             else                                                          \
                 RA = double_val((double)as_int(vb) OP (double)as_int(vc)); \
+        } else if (LIKELY(is_double(vb) && is_double(vc))) {              \
+            RA = double_val(as_double(vb) OP as_double(vc));              \
         } else if (LIKELY(is_number(vb) && is_number(vc))) {              \
             RA = double_val(as_num(vb) OP as_num(vc));                    \
         } else {                                                          \
@@ -434,6 +436,8 @@ static void trace_exec(VM *vm, CallFrame *frame, const Instr *ip, Value *base)
                 RA = int_val(r_);                                         \
             else                                                          \
                 RA = double_val((double)x_ * (double)y_);                 \
+        } else if (LIKELY(is_double(vb) && is_double(vc))) {              \
+            RA = double_val(as_double(vb) * as_double(vc));               \
         } else if (LIKELY(is_number(vb) && is_number(vc))) {              \
             RA = double_val(as_num(vb) * as_num(vc));                     \
         } else {                                                          \
@@ -484,6 +488,8 @@ static void trace_exec(VM *vm, CallFrame *frame, const Instr *ip, Value *base)
         bool r_;                                                          \
         if (LIKELY(both_int(va, vb)))                                     \
             r_ = as_int(va) OP as_int(vb);                                \
+        else if (LIKELY(is_double(va) && is_double(vb)))                  \
+            r_ = as_double(va) OP as_double(vb);                          \
         else if (LIKELY(is_number(va) && is_number(vb)))                  \
             r_ = as_num(va) OP as_num(vb);                                \
         else {                                                            \

@@ -1,0 +1,83 @@
+/* control.c -- constants, control flow, exits and calls into C.
+**
+** The layout of a trace (the emitter's business, sketched so these
+** stencils make sense):
+**
+**     entry:  loads and guards of the values the trace starts from
+**     head:   the loop body, guards jumping to their exit stubs
+**             loop                    jump back to head (TARGET)
+**     stubs:  exit_stub  (n = 0)      one per exit, jump to common
+**             exit_stub  (n = 1) ...
+**     common: exit_common             save the registers, call the handler
+**             trap
+**
+** Guards go through a stub, not straight to exit_common, so that every
+** exit has its own jump to re-aim at a side trace later, and the body
+** stays one compare-and-branch per guard.
+*/
+#include "jit/stencils/template.h"
+
+JIT_TEMPLATE(const_val, uint64_t *d)
+{
+    *d = jit_const64();
+    return true;
+}
+
+JIT_STENCIL(loop)
+{
+    JIT_JUMP(_JIT_TARGET);
+}
+
+JIT_STENCIL(exit_stub)
+{
+    ctx->exit_no = (uint32_t)JIT_OPERAND(0);
+    JIT_JUMP(_JIT_TARGET);
+}
+
+/* The registers go to ctx, where the handler reads them to rebuild the
+** interpreter's state (boxing by the snapshot's types); the handler's
+** result is what the trace returns to the C code that entered it. This is
+** a sibling call, compiled as a jump: the trace's own stack frame is just
+** the return address of jit_enter's call. */
+JIT_STENCIL(exit_common)
+{
+    ctx->gpr[0] = r0;
+    ctx->gpr[1] = r1;
+    ctx->gpr[2] = r2;
+    ctx->gpr[3] = r3;
+    ctx->fpr[0] = f0;
+    ctx->fpr[1] = f1;
+    ctx->fpr[2] = f2;
+    ctx->fpr[3] = f3;
+    ctx->fpr[4] = f4;
+    ctx->fpr[5] = f5;
+    ctx->fpr[6] = f6;
+    ctx->fpr[7] = f7;
+    return _JIT_HELPER_EXIT(ctx, base);
+}
+
+/* Calls to C: helpers for what is not worth a stencil (string
+** concatenation, allocation, natives). A helper returns a raw Value or an
+** unboxed int, as the IR says; one that can fail returns UNDEF_VAL and the
+** trace follows the call with a guard. */
+JIT_TEMPLATE(call, uint64_t *d, uint64_t a, uint64_t b)
+{
+    *d = _JIT_HELPER(ctx, base, a, b);
+    return true;
+}
+
+JIT_TEMPLATE(call_num, double *d, double a, double b)
+{
+    *d = _JIT_HELPER_NUM(a, b);
+    return true;
+}
+
+JIT_STENCIL(trap)
+{
+    (void)ctx, (void)base, (void)r0, (void)r1, (void)r2, (void)r3;
+    (void)f0, (void)f1, (void)f2, (void)f3, (void)f4, (void)f5, (void)f6;
+    (void)f7;
+    __builtin_trap();
+}
+
+JIT_STENCILS_CONTROL(JIT_INSTANTIATE)
