@@ -15,7 +15,8 @@
 # Knobs: CC (gcc or clang), CFLAGS/CPPFLAGS/LDFLAGS/LDLIBS (appended to
 # the mode's own flags), JOBS (parallel jobs for the test suites), V=1
 # (show full commands), UNIT_MODE (build the unit tests run by `make test`
-# in: asan by default), GOLDEN_TIMEOUT (seconds per golden test).
+# in: asan by default), GOLDEN_TIMEOUT and GCSTRESS_TIMEOUT (seconds per
+# golden test, normally and under --stress-gc).
 #
 # What goes where: every .c in lang/ vm/ stdlib/ jit/ is compiled into
 # build/<mode>/liblox.a; cli/*.c except cli/main.c into
@@ -37,6 +38,8 @@ PREFIX  ?= /usr/local
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 UNIT_MODE ?= asan
 GOLDEN_TIMEOUT ?= 30
+# Collecting at every allocation makes allocation-heavy tests quadratic.
+GCSTRESS_TIMEOUT ?= 120
 
 ifeq ($(V),1)
 Q :=
@@ -52,7 +55,7 @@ CLI_MAIN     := cli/main.c
 CLI_SRCS     := $(filter-out $(CLI_MAIN),$(sort $(wildcard cli/*.c)))
 UNIT_SRCS    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_SUPPORT := $(wildcard tests/unit/support.c)
-GOLDEN_DIRS  := $(wildcard tests/lang tests/jit)
+GOLDEN_DIRS  := $(wildcard tests/lang tests/jit examples)
 
 # -- Flags -------------------------------------------------------------------
 
@@ -204,7 +207,8 @@ SUITE_selftest = tests/golden_selftest/run.sh $(RUN_GOLDEN)
 SUITE_joff     = $(GOLDEN) --flags -joff ./$(BIN_release) $(GOLDEN_DIRS)
 SUITE_jon      = $(GOLDEN) ./$(BIN_release) $(GOLDEN_DIRS)
 SUITE_jstress  = $(GOLDEN) --flags -jstress ./$(BIN_release) $(GOLDEN_DIRS)
-SUITE_gcstress = $(GOLDEN) --flags --stress-gc ./$(BIN_release) $(GOLDEN_DIRS)
+SUITE_gcstress = $(GOLDEN) --timeout $(GCSTRESS_TIMEOUT) --flags --stress-gc \
+                 ./$(BIN_release) $(GOLDEN_DIRS)
 SUITE_asan     = $(SAN_ENV) $(GOLDEN) $(BIN_asan) $(GOLDEN_DIRS)
 
 TEST_SUITES := unit selftest joff jon jstress gcstress asan
@@ -219,7 +223,8 @@ define test_target
 $(1): deps
 	@mkdir -p build; rm -f build/results-$(1).txt
 	@$$(MAKE) --no-print-directory $$(JFLAG) -k $(3) \
-	    || tests/suite.sh build/results-$(1).txt build false
+	    || tests/suite.sh build/results-$(1).txt build \
+	       sh -c 'echo "the build failed (errors above)"; echo "0 passed, 1 failed"'
 	@$$(foreach s,$(2),tests/suite.sh build/results-$(1).txt $$(s) $$(SUITE_$$(s));)
 	@tests/summary.sh build/results-$(1).txt
 endef
@@ -230,3 +235,4 @@ $(eval $(call test_target,test-selftest,selftest,$(RUN_GOLDEN)))
 $(eval $(call test_target,test-golden,joff jon jstress,$(BIN_release) $(RUN_GOLDEN)))
 $(eval $(call test_target,test-gcstress,gcstress,$(BIN_release) $(RUN_GOLDEN)))
 $(eval $(call test_target,test-asan,asan,$(BIN_asan) $(RUN_GOLDEN)))
+include jit/jit.mk

@@ -165,7 +165,10 @@ int main(int argc, char **argv)
     vm->gc_stress = vm->gc_stress || opt.stress_gc || LX_DEBUG_STRESS_GC;
     vm->trace_hot = opt.debug_hot;
     set_args(vm, opt.argc, opt.argv);
-    /* opt.jit waits for the JIT, which will take it when it starts. */
+    /* The JIT's switches live in the VM, where jit.on()/off()/param()
+    ** change them; hotloop is also the interpreter's hot-counter start. */
+    vm->jit_opts = opt.jit;
+    vm->hotloop = (uint16_t)opt.jit.param[PARAM_hotloop];
 
     int status;
     const char *text = opt.code ? opt.code : source;

@@ -137,6 +137,22 @@ typedef enum {
     JIT_ST__COUNT
 } JitStencilId;
 
+/* The id of a template's first variant (all registers 0). */
+#define JIT_SHAPE_FIRST_raw(t) JIT_ST_##t
+#define JIT_SHAPE_FIRST_N(t)   JIT_ST_##t
+#define JIT_SHAPE_FIRST_r(t)   JIT_ST_##t##_r0
+#define JIT_SHAPE_FIRST_R(t)   JIT_ST_##t##_r0
+#define JIT_SHAPE_FIRST_f(t)   JIT_ST_##t##_f0
+#define JIT_SHAPE_FIRST_F(t)   JIT_ST_##t##_f0
+#define JIT_SHAPE_FIRST_rR(t)  JIT_ST_##t##_r0_r0
+#define JIT_SHAPE_FIRST_RR(t)  JIT_ST_##t##_r0_r0
+#define JIT_SHAPE_FIRST_fF(t)  JIT_ST_##t##_f0_f0
+#define JIT_SHAPE_FIRST_FF(t)  JIT_ST_##t##_f0_f0
+#define JIT_SHAPE_FIRST_fR(t)  JIT_ST_##t##_f0_r0
+#define JIT_SHAPE_FIRST_rF(t)  JIT_ST_##t##_r0_f0
+#define JIT_SHAPE_FIRST_rRR(t) JIT_ST_##t##_r0_r0_r0
+#define JIT_SHAPE_FIRST_fFF(t) JIT_ST_##t##_f0_f0_f0
+
 /* One id per template (JIT_T_add_int). */
 typedef enum {
 #define JIT__T_ENUM(t, shape, doc) JIT_T_##t,

@@ -1208,6 +1208,96 @@ static void cg_while(Cg *c, Stmt *s)
     loop_end(c, &l);
 }
 
+/* A counted loop: step `i = i + n` / `i += n` (or -) on a local i, and
+** condition `i < lim` (any of < <= > >=, either side) with lim a local or
+** a number literal. Then step and test are one FOR* instruction. */
+typedef struct { OpCode op; int a, b, cfield; } ForFuse;
+
+static bool small_step(const Expr *e, int sign, int *step)
+{
+    if (e->kind != EXPR_NUMBER || !is_small_int(e->as.number, -64, 64))
+        return false;
+    int n = sign * (int)e->as.number;
+    if (n < LX_FORSTEP_MIN || n > LX_FORSTEP_MAX || (sign < 0 && n == 0))
+        return false;       /* x - 0 is not x + 0 for -0: leave it alone */
+    *step = n;
+    return true;
+}
+
+static bool refers_to(const Expr *e, const Decl *d)
+{
+    return is_local_ref(e) && e->as.var.decl == d;
+}
+
+static bool for_fusable(Cg *c, Expr *cond, Expr *stepx, ForFuse *out)
+{
+    if (cond == NULL || stepx == NULL || stepx->kind != EXPR_ASSIGN ||
+        stepx->as.assign.var.kind != REF_LOCAL || cond->kind != EXPR_BINARY)
+        return false;
+    Decl *d = stepx->as.assign.var.decl;
+    Expr *v = stepx->as.assign.value;
+    int step, sub = 0;
+    switch (stepx->as.assign.op) {
+    case TOK_EQUAL:
+        if (v->kind != EXPR_BINARY)
+            return false;
+        if (v->tok.kind == TOK_PLUS && refers_to(v->as.binary.left, d) &&
+            small_step(v->as.binary.right, 1, &step))
+            break;
+        if (v->tok.kind == TOK_PLUS && refers_to(v->as.binary.right, d) &&
+            small_step(v->as.binary.left, 1, &step))
+            break;
+        if (v->tok.kind == TOK_MINUS && refers_to(v->as.binary.left, d) &&
+            small_step(v->as.binary.right, -1, &step)) {
+            sub = 1;
+            break;
+        }
+        return false;
+    case TOK_PLUS_EQUAL:
+        if (!small_step(v, 1, &step))
+            return false;
+        break;
+    case TOK_MINUS_EQUAL:
+        if (!small_step(v, -1, &step))
+            return false;
+        sub = 1;
+        break;
+    default: return false;
+    }
+    int rel;   /* 0 <, 1 <=, 2 >, 3 >= with the counter on the left */
+    switch (cond->tok.kind) {
+    case TOK_LESS: rel = 0; break;
+    case TOK_LESS_EQUAL: rel = 1; break;
+    case TOK_GREATER: rel = 2; break;
+    case TOK_GREATER_EQUAL: rel = 3; break;
+    default: return false;
+    }
+    Expr *lim;
+    if (refers_to(cond->as.binary.left, d)) {
+        lim = cond->as.binary.right;
+    } else if (refers_to(cond->as.binary.right, d)) {
+        lim = cond->as.binary.left;
+        rel ^= 2;            /* lim < i  is  i > lim */
+    } else {
+        return false;
+    }
+    if (is_local_ref(lim)) {
+        out->op = (OpCode)(OP_FORLT + rel);
+        out->b = lim->as.var.decl->reg;
+    } else if (lim->kind == EXPR_NUMBER) {
+        int k = num_const(c, lim->as.number);
+        if (k > 255)
+            return false;
+        out->op = (OpCode)(OP_FORLTK + rel);
+        out->b = k;
+    } else {
+        return false;
+    }
+    out->a = d->reg;
+    out->cfield = (step * 2 + sub) & 0xff;
+    return true;
+}
+
 static void cg_for(Cg *c, Stmt *s)
 {
     Scope sc = scope_begin(c);
@@ -1216,7 +1306,22 @@ static void cg_for(Cg *c, Stmt *s)
     Expr *cond = s->as.for_.cond;
     bool always = cond == NULL || (is_const_expr(cond) && const_truthy(cond));
     bool never = cond != NULL && is_const_expr(cond) && !always;
-    if (!never) {
+    ForFuse fuse;
+    if (!never && !always && for_fusable(c, cond, s->as.for_.step, &fuse)) {
+        /* Test once on entry; then the body, and step+test at the bottom. */
+        Loop l;
+        loop_begin(c, &l);
+        int exit = NO_JUMP;
+        cg_cond(c, cond, false, (Target){ &exit, 0, 0 });
+        int head = cur_pc(c);
+        cg_stmt(c, s->as.for_.body);
+        jl_patch_here(c, l.continues);
+        set_op_line(c, cond);
+        emit_abc(c, fuse.op, fuse.a, fuse.b, fuse.cfield);
+        emit_loop(c, head, l.index);
+        jl_patch_here(c, exit);
+        loop_end(c, &l);
+    } else if (!never) {
         Loop l;
         loop_begin(c, &l);
         int to_cond = NO_JUMP;

@@ -79,6 +79,14 @@ void lib_slice_bounds(VM *vm, int argc, const Value *args, uint32_t len,
         vm_error(vm, "Index out of range.");
 }
 
+void lib_map_put(VM *vm, ObjMap *m, const char *key, Value v)
+{
+    ObjString *k = str_copy(vm, key, strlen(key));
+    vm_push_root(vm, obj_val(k));
+    map_set(vm, m, obj_val(k), v);
+    vm_pop_root(vm, 1);
+}
+
 /* -- Registration ------------------------------------------------------ */
 
 void lib_register_globals(VM *vm, const LibFn *fns)
@@ -139,4 +147,5 @@ void lib_open_all(VM *vm)
     lib_time_open(vm);
     lib_gc_open(vm);
     lib_jit_open(vm);
+    lib_ffi_open(vm);
 }

@@ -55,6 +55,9 @@ uint32_t lib_position(VM *vm, Value v, uint32_t len);
 ** errors above. */
 void lib_slice_bounds(VM *vm, int argc, const Value *args, uint32_t len,
                       uint32_t *a, uint32_t *b);
+/* m[key] = v for a C-string key (gc.stats(), jit.stats()); m must be
+** reachable (rooted) and v either not an object or rooted. */
+void lib_map_put(VM *vm, ObjMap *m, const char *key, Value v);
 
 /* The parts; each lives in its own stdlib/ file. */
 void lib_core_open(VM *vm);    /* clock len str num type range chr input assert error exit */
@@ -67,5 +70,6 @@ void lib_os_open(VM *vm);      /* os: args env exit cwd platform */
 void lib_time_open(VM *vm);    /* time: now monotonic sleep */
 void lib_gc_open(VM *vm);      /* gc: collect stats */
 void lib_jit_open(VM *vm);     /* jit: on off status flush stats param */
+void lib_ffi_open(VM *vm);     /* ffi: C libraries through libffi (stdlib/ffi*.c) */
 
 #endif

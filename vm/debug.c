@@ -90,6 +90,9 @@ void dbg_instruction(FILE *out, ObjFunction *fn, int pc)
     case OPFMT_AKC: fprintf(out, "R%d K%d %d", a, b, c); kshow = b; break;
     case OPFMT_ABN: fprintf(out, "R%d %d %d", a, b, c); break;
     case OPFMT_ANK: fprintf(out, "R%d %d K%d", a, b, c); kshow = c; break;
+    case OPFMT_ABF: fprintf(out, "R%d R%d %d", a, b, c); break;
+    case OPFMT_ABS: fprintf(out, "R%d R%d %+d", a, b, INS_FORSTEP(i)); break;
+    case OPFMT_AKS: fprintf(out, "R%d K%d %+d", a, b, INS_FORSTEP(i)); kshow = b; break;
     case OPFMT_AK: fprintf(out, "R%d K%d", a, (int)INS_BX(i)); kshow = (int)INS_BX(i); break;
     case OPFMT_AG: fprintf(out, "R%d G%d", a, (int)INS_BX(i)); break;
     case OPFMT_AU: fprintf(out, "R%d U%d", a, b); break;

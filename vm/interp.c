@@ -62,11 +62,17 @@
 #define LX_COMPUTED_GOTO 0
 #endif
 
-/* Both values are int32s: one test on the upper halves. */
+/* Both values are int32s. The upper half of an int is exactly
+** 0xFFF90000; among the upper halves that values can have (value.h),
+** ANDing two of them gives that only when both are ints. */
 static inline bool both_int(Value a, Value b)
 {
-    return ((a ^ LX_TAG_INT) | (b ^ LX_TAG_INT)) >> 32 == 0;
+    return (uint32_t)((a & b) >> 32) == (uint32_t)(LX_TAG_INT >> 32);
 }
+_Static_assert((LX_TAG_INT & LX_TAG_SPECIAL) >> 48 != 0xFFF9 &&
+               (LX_TAG_INT & LX_TAG_OBJ) >> 48 != 0xFFF9 &&
+               (LX_TAG_SPECIAL & LX_TAG_OBJ) >> 48 != 0xFFF9,
+               "both_int: no two other tags AND to the int tag");
 
 static inline bool lx_equal(Value a, Value b)
 {
@@ -347,6 +353,34 @@ static void set_index(VM *vm, Value o, Value idx, Value v)
     vm_error(vm, "Only lists and maps support index assignment.");
 }
 
+/* -- Hot loops ------------------------------------------------------------
+** INVARIANT(hot-slice): back-edges are counted in a register (`ticks` in
+** vm_run) and charged to a loop's counter in slices: every hot_slice()-th
+** back-edge subtracts the slice from the counter of the loop taking it.
+** A loop running alone is charged exactly one per iteration on average,
+** and a memory read-modify-write per back-edge (a dependency chain through
+** the counter) leaves the fast path. With hotloop below the slice, the
+** slice is 1 and counting is exact (-jstress). */
+#define LX_HOTSLICE 8
+
+static inline uint32_t hot_slice(VM *vm)
+{
+    return vm->hotloop < LX_HOTSLICE ? (vm->hotloop > 0 ? vm->hotloop : 1) : LX_HOTSLICE;
+}
+
+/* Charge one slice to loop `loop` of fn (its LOOP word at ip); at zero,
+** the hook. Returns the next slice. */
+static uint32_t hot_charge(VM *vm, ObjFunction *fn, int loop, const Instr *ip)
+{
+    uint32_t slice = hot_slice(vm);
+    uint16_t *h = &fn->hotcounts[loop];
+    if (*h <= slice)
+        vm_hot_loop(vm, fn, loop, ip);
+    else
+        *h = (uint16_t)(*h - slice);
+    return hot_slice(vm);
+}
+
 /* -- The loop ---------------------------------------------------------------- */
 
 #if LX_DEBUG_TRACE_EXEC
@@ -400,6 +434,14 @@ static void trace_exec(VM *vm, CallFrame *frame, const Instr *ip, Value *base)
             DISPATCH();                                       \
         }                                                     \
         goto backedge;                                        \
+    } while (0)
+/* The same when the jump word is known to be a loop-family word. */
+#define BRANCH_LOOP()                                         \
+    do {                                                      \
+        i = *ip++;                                            \
+        if (LIKELY(INS_OP(i) == OP_LOOP))                     \
+            goto do_loop;                                     \
+        DISPATCH_I();                                         \
     } while (0)
 #define NO_BRANCH() do { ip++; DISPATCH(); } while (0)
 #define DECIDE(cond) do { if ((cond) == (bool)INS_C(i)) BRANCH(); NO_BRANCH(); } while (0)
@@ -499,6 +541,38 @@ static void trace_exec(VM *vm, CallFrame *frame, const Instr *ip, Value *base)
         DECIDE(r_);                                                       \
     } while (0)
 
+/* A counted-loop test (FOR*): R[A] += step, then branch back while
+** R[A] OP limit. The int case stays in registers; anything else takes the
+** general path, which raises what ADDI and the test would raise. */
+#define FORLOOP(lim_, OP)                                                 \
+    do {                                                                  \
+        Value vv = RA, vl = (lim_);                                       \
+        int32_t st = INS_FORSTEP(i), r_;                                  \
+        if (LIKELY(both_int(vv, vl)) &&                                   \
+            LIKELY(!__builtin_add_overflow(as_int(vv), st, &r_))) {       \
+            RA = int_val(r_);                                             \
+            if (r_ OP as_int(vl))                                         \
+                BRANCH_LOOP();                                            \
+            NO_BRANCH();                                                  \
+        }                                                                 \
+        if (is_number(vv)) {                                              \
+            vv = double_val(as_num(vv) + st);                             \
+        } else {                                                          \
+            SAVE_PC();                                                    \
+            if (INS_FORSUB(i))                                            \
+                numbers_error(vm);                                        \
+            vv = add_slow(vm, vv, int_val(st));                           \
+        }                                                                 \
+        RA = vv;                                                          \
+        if (!is_number(vl)) {                                             \
+            SAVE_PC();                                                    \
+            numbers_error(vm);                                            \
+        }                                                                 \
+        if (as_num(vv) OP as_num(vl))                                     \
+            BRANCH_LOOP();                                                \
+        NO_BRANCH();                                                      \
+    } while (0)
+
 void vm_run(VM *vm, int stop_frame)
 {
 #if LX_COMPUTED_GOTO
@@ -511,6 +585,7 @@ void vm_run(VM *vm, int stop_frame)
     CallFrame *frame;
     Value *base;
     Value *k;
+    uint32_t ticks = hot_slice(vm);   /* back-edges until the next charge */
     const Instr *ip;
     Instr i;
 
@@ -618,15 +693,22 @@ do_switch:
     VMCASE(JGTK) COMPARE(RA, KB, >);
     VMCASE(JGEK) COMPARE(RA, KB, >=);
     VMCASE(JEQK) DECIDE(lx_equal(RA, KB));
+    VMCASE(FORLT) FORLOOP(RB, <);
+    VMCASE(FORLE) FORLOOP(RB, <=);
+    VMCASE(FORGT) FORLOOP(RB, >);
+    VMCASE(FORGE) FORLOOP(RB, >=);
+    VMCASE(FORLTK) FORLOOP(KB, <);
+    VMCASE(FORLEK) FORLOOP(KB, <=);
+    VMCASE(FORGTK) FORLOOP(KB, >);
+    VMCASE(FORGEK) FORLOOP(KB, >=);
 
     /* -- Loop back-edges -- */
     VMCASE(LOOP) {
     do_loop: {
-        uint16_t *hot = &frame->closure->fn->hotcounts[INS_A(i)];
         ip += INS_SBX(i);
-        if (UNLIKELY(--*hot == 0)) {
+        if (UNLIKELY(--ticks == 0)) {
             SAVE_PC();
-            vm_hot_loop(vm, frame->closure->fn, (int)INS_A(i), ip - INS_SBX(i) - 1);
+            ticks = hot_charge(vm, frame->closure->fn, (int)INS_A(i), ip - INS_SBX(i) - 1);
         }
         DISPATCH();
     }

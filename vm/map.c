@@ -54,6 +54,8 @@ static inline uint32_t key_hash(Value k)
         return (s->obj.flags & STR_HASHED) ? s->hash : str_hash(s);
     }
     uint64_t x = k;
+    if (is_obj_type(k, OBJ_POINTER)) /* by address, as value_equal compares */
+        x = (uint64_t)(uintptr_t)AS_POINTER(k)->addr;
     x ^= x >> 32;
     x *= 0xd6e8feb86659fd93ull;
     x ^= x >> 32;
@@ -67,6 +69,8 @@ static inline bool key_eq(Value stored, Value k)
 {
     if (stored == k)
         return true;
+    if (is_obj_type(stored, OBJ_POINTER) && is_obj_type(k, OBJ_POINTER))
+        return AS_POINTER(stored)->addr == AS_POINTER(k)->addr;
     return is_obj_type(stored, OBJ_STRING) && is_obj_type(k, OBJ_STRING) &&
            str_equal(AS_STRING(stored), AS_STRING(k));
 }

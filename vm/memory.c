@@ -203,6 +203,9 @@ static void blacken(VM *vm, Obj *o)
         tab_mark(vm, &m->members);
         break;
     }
+    case OBJ_POINTER:
+        gc_mark_value(vm, ((ObjPointer *)o)->keep);
+        break;
     }
 }
 
@@ -300,6 +303,14 @@ static void obj_free(VM *vm, Obj *o)
         tab_free(vm, &((ObjModule *)o)->members);
         LX_FREE(vm, ObjModule, o);
         break;
+    case OBJ_POINTER: {
+        /* The owned resource goes first; see ObjPointer in vm/object.h. */
+        ObjPointer *p = (ObjPointer *)o;
+        if (p->finalize != NULL)
+            p->finalize(vm, p);
+        LX_FREE(vm, ObjPointer, o);
+        break;
+    }
     case OBJ__COUNT:
         break;
     }

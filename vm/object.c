@@ -105,6 +105,16 @@ ObjModule *module_new(VM *vm, ObjString *name)
     return m;
 }
 
+ObjPointer *pointer_new(VM *vm, void *addr)
+{
+    ObjPointer *p = (ObjPointer *)obj_alloc(vm, sizeof(ObjPointer), OBJ_POINTER);
+    p->addr = addr;
+    p->finalize = NULL;
+    p->owned = NULL;
+    p->keep = NIL_VAL;
+    return p;
+}
+
 /* -- Lists ----------------------------------------------------------- */
 
 ObjList *list_new(VM *vm, uint32_t capacity)

@@ -31,7 +31,8 @@ typedef struct VM VM;
     X(LIST,     "list")                                                   \
     X(MAP,      "map")                                                    \
     X(RANGE,    "range")                                                  \
-    X(MODULE,   "module")
+    X(MODULE,   "module")                                                 \
+    X(POINTER,  "pointer")   /* a C address (ffi) */
 
 typedef enum {
 #define LX_OBJ_ENUM(name, tname) OBJ_##name,
@@ -234,6 +235,26 @@ typedef struct ObjModule {
 
 ObjModule *module_new(VM *vm, ObjString *name);
 
+/* A C address, the ffi's pointer value (stdlib/ffi*.c).
+** INVARIANT(pointer-non-null): addr != NULL; C's NULL is nil in Lox.
+** Relied on by: the ffi's conversions (a pointer object always means a
+** real address). Two pointer objects with one address are `==` (and one
+** map key), like numbers.
+** A pointer may own a C resource (an ffi callback's closure, a prepared
+** call signature): the collector calls finalize(vm, p) just before it
+** frees p. finalize must not allocate or touch other objects (they may be
+** freed in the same sweep); `keep` is what the resource needs alive (the
+** callback's Lox function) and is marked with the pointer. */
+typedef struct ObjPointer {
+    Obj obj;
+    void *addr;
+    void (*finalize)(VM *vm, struct ObjPointer *p); /* NULL: owns nothing */
+    void *owned;        /* the resource finalize releases */
+    Value keep;
+} ObjPointer;
+
+ObjPointer *pointer_new(VM *vm, void *addr); /* owns nothing, keep nil */
+
 /* -- Helpers on values ------------------------------------------------- */
 
 const char *value_type_name(Value v);   /* what type() returns */
@@ -249,5 +270,6 @@ const char *value_type_name(Value v);   /* what type() returns */
 #define AS_MAP(v)      ((ObjMap *)as_obj(v))
 #define AS_RANGE(v)    ((ObjRange *)as_obj(v))
 #define AS_MODULE(v)   ((ObjModule *)as_obj(v))
+#define AS_POINTER(v)  ((ObjPointer *)as_obj(v))
 
 #endif

@@ -56,6 +56,9 @@
     X(AKC)    /* R[A] K[B] C (C a register or a flag, per opcode)    */     \
     X(ABN)    /* R[A] B C as plain numbers (counts, flags)           */     \
     X(ANK)    /* R[A] count B K[C]                                   */     \
+    X(ABF)    /* R[A] R[B] flag C                                    */     \
+    X(ABS)    /* R[A] R[B] for-step C                                */     \
+    X(AKS)    /* R[A] K[B] for-step C                                */     \
     X(AK)     /* R[A] K[Bx]                                          */     \
     X(AG)     /* R[A] G[Bx] (a global slot)                          */     \
     X(AU)     /* R[A] U[B]                                           */     \
@@ -109,14 +112,26 @@ typedef enum {
     /* outcome equals C. K operands of tests are numbers, except JEQK's. */ \
     X(JMP,       J,    OPF_JUMP)     /* ip += sBx                         */ \
     X(TEST,      ABN,  OPF_BRANCH)   /* branch if truthy(R[A]) == C       */ \
-    X(JLT,       ABC,  OPF_BRANCH)   /* branch if (R[A] < R[B]) == C      */ \
-    X(JLE,       ABC,  OPF_BRANCH)   /* branch if (R[A] <= R[B]) == C     */ \
-    X(JEQ,       ABC,  OPF_BRANCH)   /* branch if (R[A] == R[B]) == C     */ \
+    X(JLT,       ABF,  OPF_BRANCH)   /* branch if (R[A] < R[B]) == C      */ \
+    X(JLE,       ABF,  OPF_BRANCH)   /* branch if (R[A] <= R[B]) == C     */ \
+    X(JEQ,       ABF,  OPF_BRANCH)   /* branch if (R[A] == R[B]) == C     */ \
     X(JLTK,      AKC,  OPF_BRANCH)   /* branch if (R[A] < K[B]) == C      */ \
     X(JLEK,      AKC,  OPF_BRANCH)   /* branch if (R[A] <= K[B]) == C     */ \
     X(JGTK,      AKC,  OPF_BRANCH)   /* branch if (R[A] > K[B]) == C      */ \
     X(JGEK,      AKC,  OPF_BRANCH)   /* branch if (R[A] >= K[B]) == C     */ \
     X(JEQK,      AKC,  OPF_BRANCH)   /* branch if (R[A] == K[B]) == C     */ \
+    /* Counted loops: the step `i = i + n` and the test `i < lim` of a    */ \
+    /* for loop in one test (exactly ADDI then a test with polarity 1).   */ \
+    /* C: the signed step (-64..63) times two, plus 1 when the source     */ \
+    /* wrote `i - n` (for the error text). The jump word is the LOOP.     */ \
+    X(FORLT,     ABS,  OPF_BRANCH)   /* R[A] += step; branch if R[A] < R[B]  */ \
+    X(FORLE,     ABS,  OPF_BRANCH)   /* ... R[A] <= R[B]                  */ \
+    X(FORGT,     ABS,  OPF_BRANCH)   /* ... R[A] > R[B]                   */ \
+    X(FORGE,     ABS,  OPF_BRANCH)   /* ... R[A] >= R[B]                  */ \
+    X(FORLTK,    AKS,  OPF_BRANCH)   /* R[A] += step; branch if R[A] < K[B]  */ \
+    X(FORLEK,    AKS,  OPF_BRANCH)   /* ... R[A] <= K[B]                  */ \
+    X(FORGTK,    AKS,  OPF_BRANCH)   /* ... R[A] > K[B]                   */ \
+    X(FORGEK,    AKS,  OPF_BRANCH)   /* ... R[A] >= K[B]                  */ \
     /* Loop back-edges (the loop family; see the header comment). */        \
     X(LOOP,      AJ,   OPF_JUMP | OPF_BACKEDGE) /* count hot[A], ip += sBx */ \
     X(ILOOP,     AJ,   OPF_JUMP | OPF_BACKEDGE) /* ip += sBx, never counts */ \
@@ -166,6 +181,10 @@ _Static_assert(OP_JLEK == OP_JLTK + 1 && OP_JGTK == OP_JLTK + 2 &&
 /* The arithmetic K forms mirror the register forms one for one. */
 _Static_assert(OP_ADDK - OP_ADD == 5 && OP_MODK - OP_MOD == 5,
                "arith K order");
+/* The counted-loop tests: LT LE GT GE, then the same with K limits. */
+_Static_assert(OP_FORLE == OP_FORLT + 1 && OP_FORGT == OP_FORLT + 2 &&
+               OP_FORGE == OP_FORLT + 3 && OP_FORLTK == OP_FORLT + 4 &&
+               OP_FORGEK == OP_FORLT + 7, "for-loop test order");
 
 extern const char *const op_names[OP__COUNT];
 extern const uint8_t op_formats[OP__COUNT];
@@ -186,6 +205,11 @@ extern const uint8_t op_flags[OP__COUNT];
 #define INS_SC(i)  ((int32_t)(int8_t)((i) >> 24))
 #define INS_BX(i)  ((i) >> 16)
 #define INS_SBX(i) ((int32_t)(i) >> 16)
+/* A FOR* instruction's step and its "written as a subtraction" flag. */
+#define INS_FORSTEP(i) ((int32_t)(i) >> 25)
+#define INS_FORSUB(i)  (INS_C(i) & 1)
+#define LX_FORSTEP_MIN (-64)
+#define LX_FORSTEP_MAX 63
 
 static inline Instr ins_abc(OpCode op, int a, int b, int c)
 {

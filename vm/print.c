@@ -6,6 +6,7 @@
 ** of open containers (Printer), so depth costs heap, not C stack.
 */
 #include <float.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,6 +273,13 @@ static void add_leaf_obj(VM *vm, StrBuf *b, const Obj *o)
         add_string(vm, b, ((const ObjModule *)o)->name);
         sb_add_char(vm, b, '>');
         break;
+    case OBJ_POINTER: {
+        char buf[32];
+        int n = snprintf(buf, sizeof buf, "<pointer 0x%" PRIxPTR ">",
+                         (uintptr_t)((const ObjPointer *)o)->addr);
+        sb_add(vm, b, buf, (size_t)n);
+        break;
+    }
     case OBJ_UPVALUE:
         SB_LIT(vm, b, "upvalue");
         break;

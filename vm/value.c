@@ -21,5 +21,8 @@ bool value_equal(Value a, Value b)
     /* Long strings are not interned: equal text may be two objects. */
     if (is_obj_type(a, OBJ_STRING) && is_obj_type(b, OBJ_STRING))
         return str_equal((ObjString *)as_obj(a), (ObjString *)as_obj(b));
+    /* ffi pointers are addresses: one address, one value. */
+    if (is_obj_type(a, OBJ_POINTER) && is_obj_type(b, OBJ_POINTER))
+        return AS_POINTER(a)->addr == AS_POINTER(b)->addr;
     return false;
 }

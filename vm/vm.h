@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "vm/object.h"
+#include "vm/params.h"
 #include "vm/table.h"
 #include "vm/value.h"
 
@@ -95,6 +96,10 @@ struct VM {
     bool trace_hot;         /* debug: report loop counters reaching zero */
     uint16_t hotloop;       /* start value of loop hot counters (LX_HOTLOOP) */
     void *jit;              /* owned by jit/, NULL while there is no JIT */
+    /* What the command line decided about the JIT (cli/main.c copies it
+    ** in); jit.on()/off()/param() change it at run time (stdlib/jit.c).
+    ** .on is what jit.status() reports. */
+    JitOptions jit_opts;
     uint64_t rng[4];        /* math.random's state (stdlib/math.c seeds it) */
 
     /* -- Interpreter caches (vm/vm.c) -- */

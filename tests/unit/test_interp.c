@@ -322,7 +322,7 @@ static void test_limits(void **state)
     assert_non_null(strstr(err_text, "Too many local variables in function."));
 
     /* A jump over more than 32767 instructions, forward and back. */
-    const char *heads[2] = { "var x = false;\nif (x) {\n", "var x = false;\nwhile (x) {\n" };
+    const char *heads[2] = { "var x = false;\nif (x) {\n", "while (true) {\n" };
     const char *msgs[2] = { "Too much code to jump over.", "Loop body too large." };
     for (int t = 0; t < 2; t++) {
         char *p = src + sprintf(src, "%s", heads[t]);

@@ -90,6 +90,12 @@ static Value math_fn(VM *vm, const char *name)
     return member(vm, &AS_MODULE(global(vm, "math"))->members, name);
 }
 
+/* A member of the module bound to the global `module`. */
+static Value mod_fn(VM *vm, const char *module, const char *name)
+{
+    return member(vm, &AS_MODULE(global(vm, module))->members, name);
+}
+
 /* A method of a built-in type bound to its receiver, so that vm_call
 ** puts the receiver in args[-1]. */
 static Value method(VM *vm, Table *t, Value receiver, const char *name)
@@ -422,6 +428,131 @@ static void test_math_results(void **state)
     call_fails(vm, math_fn(vm, "sqrt"), 1, &x, "math.sqrt() expects a number.");
 }
 
+/* -- io, os, time, gc, jit ---------------------------------------------- */
+
+static void test_modules_registered(void **state)
+{
+    VM *vm = *state;
+    static const struct { const char *module, *names[10]; } mods[] = {
+        {"io", {"readFile", "writeFile", "appendFile", "readLines", "exists", "remove",
+                "write", "writeErr", "readLine"}},
+        {"os", {"env", "exit", "cwd"}},
+        {"time", {"now", "monotonic", "sleep"}},
+        {"gc", {"collect", "stats"}},
+        {"jit", {"on", "off", "status", "flush", "stats", "param"}},
+    };
+    for (size_t i = 0; i < sizeof mods / sizeof *mods; i++) {
+        assert_true(is_obj_type(global(vm, mods[i].module), OBJ_MODULE));
+        for (int j = 0; mods[i].names[j] != NULL; j++)
+            assert_true(is_obj_type(mod_fn(vm, mods[i].module, mods[i].names[j]), OBJ_NATIVE));
+    }
+    /* os.args is the VM's args list, which the CLI fills. */
+    assert_true(is_obj_type(vm->args, OBJ_LIST));
+    assert_true(mod_fn(vm, "os", "args") == vm->args);
+    ObjString *platform = AS_STRING(mod_fn(vm, "os", "platform"));
+    assert_string_equal(platform->chars, "linux");
+}
+
+/* Write, append, read back and remove one file with every allocation
+** collecting, then check the failure texts. */
+static void test_io_files_under_gc_stress(void **state)
+{
+    VM *vm = *state;
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/loxjit_unit_%d.txt", (int)getpid());
+    Value args[2];
+    args[0] = str_val(vm, path);
+    vm_push_root(vm, args[0]);
+    args[1] = str_val(vm, "line one\nline two");
+    vm_push_root(vm, args[1]);
+    vm->gc_stress = true;
+
+    call(vm, mod_fn(vm, "io", "writeFile"), 2, args);
+    args[1] = str_val(vm, "\n\nlast\n");
+    vm_pop_root(vm, 1);
+    vm_push_root(vm, args[1]);
+    call(vm, mod_fn(vm, "io", "appendFile"), 2, args);
+    Value text = call(vm, mod_fn(vm, "io", "readFile"), 1, args);
+    assert_string_equal(AS_STRING(text)->chars, "line one\nline two\n\nlast\n");
+    Value lines = call(vm, mod_fn(vm, "io", "readLines"), 1, args);
+    assert_true(is_obj_type(lines, OBJ_LIST));
+    ObjList *l = AS_LIST(lines);
+    assert_int_equal(l->count, 4);
+    assert_string_equal(AS_STRING(l->items[1])->chars, "line two");
+    assert_int_equal(AS_STRING(l->items[2])->len, 0);
+    assert_string_equal(AS_STRING(l->items[3])->chars, "last");
+    assert_true(call(vm, mod_fn(vm, "io", "exists"), 1, args) == TRUE_VAL);
+    call(vm, mod_fn(vm, "io", "remove"), 1, args);
+    assert_true(call(vm, mod_fn(vm, "io", "exists"), 1, args) == FALSE_VAL);
+
+    char want[160];
+    snprintf(want, sizeof want, "io.readFile: cannot open '%s': No such file or directory.",
+             path);
+    call_fails(vm, mod_fn(vm, "io", "readFile"), 1, args, want);
+    snprintf(want, sizeof want, "io.remove: cannot remove '%s': No such file or directory.",
+             path);
+    call_fails(vm, mod_fn(vm, "io", "remove"), 1, args, want);
+    args[1] = int_val(1);
+    call_fails(vm, mod_fn(vm, "io", "writeFile"), 2, args, "io.writeFile() expects two strings.");
+    call_fails(vm, mod_fn(vm, "io", "readFile"), 1, &args[1], "io.readFile() expects a string.");
+    vm->gc_stress = false;
+    vm_pop_root(vm, 2);
+}
+
+static void test_gc_and_time(void **state)
+{
+    VM *vm = *state;
+    vm->gc_stress = true;
+    uint32_t before = vm->gc_collections;
+    call(vm, mod_fn(vm, "gc", "collect"), 0, no_args);
+    assert_true(vm->gc_collections > before);
+    Value stats = call(vm, mod_fn(vm, "gc", "stats"), 0, no_args);
+    assert_true(is_obj_type(stats, OBJ_MAP));
+    vm_push_root(vm, stats);
+    Value key = str_val(vm, "bytes"), bytes;
+    assert_true(map_get(AS_MAP(stats), key, &bytes));
+    assert_true(is_number(bytes) && as_num(bytes) > 0);
+    vm_pop_root(vm, 1);
+    vm->gc_stress = false;
+
+    Value a = call(vm, mod_fn(vm, "time", "monotonic"), 0, no_args);
+    Value secs = double_val(0.001);
+    call(vm, mod_fn(vm, "time", "sleep"), 1, &secs);
+    Value b = call(vm, mod_fn(vm, "time", "monotonic"), 0, no_args);
+    assert_true(as_num(b) - as_num(a) >= 0.001);
+    secs = double_val(-0.5);
+    call_fails(vm, mod_fn(vm, "time", "sleep"), 1, &secs,
+               "time.sleep() expects a non-negative number.");
+}
+
+static void test_jit_switches_and_params(void **state)
+{
+    VM *vm = *state;
+    assert_true(vm->jit_opts.on);
+    call(vm, mod_fn(vm, "jit", "off"), 0, no_args);
+    assert_false(vm->jit_opts.on);
+    assert_true(call(vm, mod_fn(vm, "jit", "status"), 0, no_args) == FALSE_VAL);
+    call(vm, mod_fn(vm, "jit", "on"), 0, no_args);
+    assert_true(call(vm, mod_fn(vm, "jit", "status"), 0, no_args) == TRUE_VAL);
+
+    Value args[2] = {str_val(vm, "hotloop"), int_val(7)};
+    vm_push_root(vm, args[0]);
+    call(vm, mod_fn(vm, "jit", "param"), 2, args);
+    assert_int_equal(vm->jit_opts.param[PARAM_hotloop], 7);
+    assert_int_equal(vm->hotloop, 7);
+    assert_true(call(vm, mod_fn(vm, "jit", "param"), 1, args) == int_val(7));
+    args[1] = int_val(0);
+    call_fails(vm, mod_fn(vm, "jit", "param"), 2, args,
+               "jit.param: 'hotloop' takes an integer from 1 to 65535.");
+    assert_int_equal(vm->hotloop, 7);
+    args[0] = str_val(vm, "coldloop");
+    vm_pop_root(vm, 1);
+    vm_push_root(vm, args[0]);
+    call_fails(vm, mod_fn(vm, "jit", "param"), 2, args,
+               "jit.param: unknown parameter 'coldloop'.");
+    vm_pop_root(vm, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -435,6 +566,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sort_numbers_and_strings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_seeded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_math_results, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_modules_registered, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_io_files_under_gc_stress, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gc_and_time, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_jit_switches_and_params, setup, teardown),
     };
     return cmocka_run_group_tests_name("stdlib", tests, NULL, NULL);
 }
