@@ -216,6 +216,17 @@ void mc_cancel(McArena *a)
     a->open_size = 0;
 }
 
+void mc_patch(McArena *a, void *dst, const void *src, size_t n)
+{
+    size_t at = (size_t)((uint8_t *)dst - a->base);
+    LX_ASSERT(mc_contains(a, dst) && n <= a->cursor - at, "mc_patch: finished code only");
+    LX_ASSERT(a->open_size == 0, "mc_patch: no block open");
+    protect(a, at, at + n, PROT_READ | PROT_WRITE);
+    memcpy(dst, src, n);
+    __builtin___clear_cache((char *)dst, (char *)dst + n);
+    protect(a, at, at + n, PROT_READ | PROT_EXEC);
+}
+
 void mc_flush(McArena *a)
 {
     LX_ASSERT(a->open_size == 0, "no flush while a block is open");

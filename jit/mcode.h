@@ -70,6 +70,13 @@ void *mc_end(McArena *a, size_t used);
 /* Close the open block, keeping nothing. */
 void mc_cancel(McArena *a);
 
+/* Overwrite n bytes of finished code at dst (re-aiming an exit's jump
+** at a side trace, say): the pages go RW for the copy and back to RX,
+** under INVARIANT(mc-no-run-while-writing), except that the code that
+** calls this may be on the C stack below a helper call: it is RX again
+** before anything returns to it. */
+void mc_patch(McArena *a, void *dst, const void *src, size_t n);
+
 /* Drop everything now, without asking the callback: the caller has
 ** already dropped its traces. */
 void mc_flush(McArena *a);

@@ -126,8 +126,10 @@ typedef struct CSig {
 } CSig;
 
 /* Parse `ret` and the list `argtypes` (NULL: no arguments) and prepare
-** the cif. For a callback a string result is refused (a C caller would
-** get memory the collector may free). Raises on any bad declaration. */
+** the cif. A "..." in the list marks where a variadic function's fixed
+** arguments end (ffi_prep_cif_var). For a callback a string result is
+** refused (a C caller would get memory the collector may free), and so
+** is "...". Raises on any bad declaration. */
 CSig *csig_new(VM *vm, Value ret, const Value *argtypes, bool callback);
 void csig_free(VM *vm, CSig *sig);
 

@@ -162,6 +162,7 @@ void vm_push_frame(VM *vm, ObjClosure *cl, uint32_t at, int argc)
         top = vm->stack_top;
     CallFrame *f = &vm->frames[vm->frame_count++];
     f->closure = cl;
+    f->consts = fn->consts;
     f->ip = fn->code;
     f->base = at;
     f->top = top;
@@ -413,15 +414,15 @@ static void trace_exec(VM *vm, CallFrame *frame, const Instr *ip, Value *base)
 #define RA        (base[INS_A(i)])
 #define RB        (base[INS_B(i)])
 #define RC        (base[INS_C(i)])
-#define KB        (k[INS_B(i)])
-#define KC        (k[INS_C(i)])
+#define KS        (frame->consts) /* the constants: one load, no register */
+#define KB        (KS[INS_B(i)])
+#define KC        (KS[INS_C(i)])
 #define SAVE_PC() (frame->ip = ip)                  /* PROTOCOL(save-pc) */
 #define RT_ERROR(...) do { SAVE_PC(); vm_error(vm, __VA_ARGS__); } while (0)
 #define RELOAD()                                          \
     do {                                                  \
         frame = &vm->frames[vm->frame_count - 1];         \
         base = vm->stack + frame->base;                   \
-        k = frame->closure->fn->consts;                   \
         ip = frame->ip;                                   \
     } while (0)
 
@@ -584,7 +585,6 @@ void vm_run(VM *vm, int stop_frame)
 #endif
     CallFrame *frame;
     Value *base;
-    Value *k;
     uint32_t ticks = hot_slice(vm);   /* back-edges until the next charge */
     const Instr *ip;
     Instr i;
@@ -599,7 +599,7 @@ do_switch:
 
     /* -- Loads and moves -- */
     VMCASE(MOV) { RA = RB; DISPATCH(); }
-    VMCASE(LOADK) { RA = k[INS_BX(i)]; DISPATCH(); }
+    VMCASE(LOADK) { RA = KS[INS_BX(i)]; DISPATCH(); }
     VMCASE(LOADI) { RA = int_val(INS_SBX(i)); DISPATCH(); }
     VMCASE(LOADNIL) {
         Value *p = &RA;
@@ -826,7 +826,7 @@ do_switch:
         frame->top = top;
         vm->stack_top = top;
         base = fs;
-        k = fn->consts;
+        frame->consts = fn->consts;
         ip = fn->code;
         DISPATCH();
     }
@@ -845,7 +845,6 @@ do_switch:
         frame = &vm->frames[vm->frame_count - 1];
         vm->stack_top = frame->top;
         base = vm->stack + frame->base;
-        k = frame->closure->fn->consts;
         ip = frame->ip;
         DISPATCH();
     }
@@ -861,12 +860,11 @@ do_switch:
         frame = &vm->frames[vm->frame_count - 1];
         vm->stack_top = frame->top;
         base = vm->stack + frame->base;
-        k = frame->closure->fn->consts;
         ip = frame->ip;
         DISPATCH();
     }
     VMCASE(CLOSURE) {
-        ObjFunction *fn = AS_FUNCTION(k[INS_BX(i)]);
+        ObjFunction *fn = AS_FUNCTION(KS[INS_BX(i)]);
         SAVE_PC();
         ObjClosure *cl = closure_new(vm, fn);
         RA = obj_val(cl);           /* rooted before capturing allocates */
@@ -881,7 +879,7 @@ do_switch:
     /* -- Classes and properties -- */
     VMCASE(CLASS) {
         SAVE_PC();
-        RA = obj_val(class_new(vm, AS_STRING(k[INS_BX(i)])));
+        RA = obj_val(class_new(vm, AS_STRING(KS[INS_BX(i)])));
         DISPATCH();
     }
     VMCASE(INHERIT) {
@@ -1060,7 +1058,7 @@ do_switch:
     }
     VMCASE(IMPORT) {
         SAVE_PC();
-        vm_import(vm, AS_STRING(k[INS_BX(i)]), frame->closure->fn);
+        vm_import(vm, AS_STRING(KS[INS_BX(i)]), frame->closure->fn);
         RELOAD();
         DISPATCH();
     }

@@ -33,6 +33,7 @@
 typedef struct CallFrame {
     ObjClosure *closure;
     const Instr *ip;    /* PROTOCOL(save-pc): valid whenever we may raise */
+    Value *consts;      /* closure->fn->consts, one load away for the loop */
     uint32_t base;      /* index of register 0 in vm->stack */
     /* INVARIANT(frame-top): vm->stack_top while this frame runs; never
     ** below the caller's top, so a call never uncovers a caller's

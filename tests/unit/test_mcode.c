@@ -227,6 +227,24 @@ static void test_cancel(void **state)
     mc_free(a);
 }
 
+/* Changing finished code (re-aiming a jump) keeps W^X. */
+static void test_patch_finished_code(void **state)
+{
+    (void)state;
+    McArena *a = mc_new(16 << 10, NULL, NULL);
+    assert_non_null(a);
+    uint8_t *p = mc_begin(a, 8);
+    void *code = mc_end(a, put_return(p, 42));
+    assert_int_equal(call(code), 42);
+    int32_t v = 43;
+    mc_patch(a, (uint8_t *)code + 1, &v, sizeof v);
+    assert_int_equal(call(code), 43);
+    char perms[5];
+    assert_int_equal(scan_maps(code, perms), 0);
+    assert_string_equal(perms, "r-xp");
+    mc_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +254,7 @@ int main(void)
         cmocka_unit_test(test_budget_flush),
         cmocka_unit_test(test_flush_refused),
         cmocka_unit_test(test_cancel),
+        cmocka_unit_test(test_patch_finished_code),
     };
     return cmocka_run_group_tests_name("mcode", tests, NULL, NULL);
 }
