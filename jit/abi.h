@@ -24,7 +24,8 @@
 ** variants exist per register assignment (add_int_r2_r0_r1 computes
 ** r2 = r0 + r1); they cover r0-r3 and f0-f3. f4-f7 are carried through
 ** every stencil unchanged, so a trace may park values there (loop
-** invariants, say) and move them with mov_num; no other stencil names them.
+** invariants, say) and move them with mov_num_hi / mov_num_lo; no other
+** stencil names them.
 **
 ** All argument registers are caller-saved in the System V ABI: a stencil
 ** that calls C saves whatever the call would clobber (clang does this),

@@ -60,7 +60,10 @@ void mc_free(McArena *a);
 ** INVARIANT(mc-no-run-while-writing): no JIT code runs between mc_begin
 ** and mc_end: the block's first page may hold the end of the previous
 ** block, which is not executable meanwhile. The VM is single-threaded
-** and the emitter calls nothing that could enter a trace. */
+** and the emitter calls nothing that could enter a trace. A trace may be
+** on the C stack (it called a helper that ran the interpreter that
+** compiled this block): its page is RX again before anything returns
+** into it. Relied on by: mc_begin, mc_patch. */
 uint8_t *mc_begin(McArena *a, size_t size);
 
 /* Close the open block, keeping its first `used` bytes (used <= size)
@@ -72,9 +75,7 @@ void mc_cancel(McArena *a);
 
 /* Overwrite n bytes of finished code at dst (re-aiming an exit's jump
 ** at a side trace, say): the pages go RW for the copy and back to RX,
-** under INVARIANT(mc-no-run-while-writing), except that the code that
-** calls this may be on the C stack below a helper call: it is RX again
-** before anything returns to it. */
+** under INVARIANT(mc-no-run-while-writing). */
 void mc_patch(McArena *a, void *dst, const void *src, size_t n);
 
 /* Drop everything now, without asking the callback: the caller has

@@ -150,6 +150,8 @@ typedef enum {
 #define JIT_SHAPE_FIRST_FF(t)  JIT_ST_##t##_f0_f0
 #define JIT_SHAPE_FIRST_fR(t)  JIT_ST_##t##_f0_r0
 #define JIT_SHAPE_FIRST_rF(t)  JIT_ST_##t##_r0_f0
+#define JIT_SHAPE_FIRST_gF(t)  JIT_ST_##t##_f4_f0
+#define JIT_SHAPE_FIRST_fG(t)  JIT_ST_##t##_f0_f4
 #define JIT_SHAPE_FIRST_rRR(t) JIT_ST_##t##_r0_r0_r0
 #define JIT_SHAPE_FIRST_fFF(t) JIT_ST_##t##_f0_f0_f0
 
@@ -164,8 +166,9 @@ typedef enum {
 /* The stencil built for id (its name is NULL if the build made none). */
 const JitStencil *stencil_get(JitStencilId id);
 
-/* The variant of template t for the given register numbers (0-3), in the
-** order of the template's shape; extra arguments are ignored. */
+/* The variant of template t for the given register numbers (0-3 within
+** each role's bank, so 0 is f4 for a g / G role), in the order of the
+** template's shape; extra arguments are ignored. */
 JitStencilId stencil_id(JitTemplate t, int reg0, int reg1, int reg2);
 
 /* Number of register operands of template t (0-3). */

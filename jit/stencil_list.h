@@ -5,7 +5,8 @@
 ** SHAPE says which operands are registers and so which variants exist. A
 ** shape is a string of roles, one letter per register operand, outputs
 ** first: r = a value register written, R = one read, f / F the same for a
-** double register. Each role ranges over four registers (r0-r3, f0-f3),
+** double register, g / G the same for the upper doubles f4-f7 (which
+** only moves name). Each role ranges over four registers (r0-r3, f0-f3),
 ** so shape rRR (r_d = op(r_a, r_b)) has 4*4*4 = 64 variants, named
 ** TEMPLATE_rD_rA_rB, e.g. add_int_r2_r0_r1. Two shapes have no roles:
 ** N is a templated stencil without register operands, raw is a stencil
@@ -88,6 +89,8 @@
 #define JIT_STENCILS_NUM(X)                                                  \
     X(const_num,  f,   "f = the double whose bits are CONST")                 \
     X(mov_num,    fF,  "f_d = f_a")                                           \
+    X(mov_num_hi, gF,  "g = f: keep a double in f4-f7 (loop invariants)")     \
+    X(mov_num_lo, fG,  "f = g: bring a double back from f4-f7")               \
     X(int_to_num, fR,  "f = (double)(int32)r")                                \
     X(add_num,    fFF, "f_d = f_a + f_b")                                     \
     X(sub_num,    fFF, "f_d = f_a - f_b")                                     \
@@ -139,6 +142,9 @@
 #define JIT__E2_f(M, ...) M(__VA_ARGS__, f0) M(__VA_ARGS__, f1) M(__VA_ARGS__, f2) M(__VA_ARGS__, f3)
 #define JIT__E3_f(M, ...) M(__VA_ARGS__, f0) M(__VA_ARGS__, f1) M(__VA_ARGS__, f2) M(__VA_ARGS__, f3)
 
+#define JIT__E1_g(M, ...) M(__VA_ARGS__, f4) M(__VA_ARGS__, f5) M(__VA_ARGS__, f6) M(__VA_ARGS__, f7)
+#define JIT__E2_g(M, ...) M(__VA_ARGS__, f4) M(__VA_ARGS__, f5) M(__VA_ARGS__, f6) M(__VA_ARGS__, f7)
+
 #define JIT_SHAPE_raw(V, t) V(t, t)
 #define JIT_SHAPE_N(V, t)   V(t, t)
 
@@ -157,6 +163,9 @@
 #define JIT_SHAPE_FF(V, t) JIT__E1_f(JIT__2f, V, t)
 #define JIT_SHAPE_fR(V, t) JIT__E1_f(JIT__2r, V, t)
 #define JIT_SHAPE_rF(V, t) JIT__E1_r(JIT__2f, V, t)
+#define JIT__2g(V, t, a) JIT__E2_g(JIT__2, V, t, a)
+#define JIT_SHAPE_gF(V, t) JIT__E1_g(JIT__2f, V, t)
+#define JIT_SHAPE_fG(V, t) JIT__E1_f(JIT__2g, V, t)
 
 #define JIT__3(V, t, a, b, c) V(t, t##_##a##_##b##_##c, a, b, c)
 #define JIT__3r(V, t, a, b) JIT__E3_r(JIT__3, V, t, a, b)
@@ -166,7 +175,8 @@
 #define JIT_SHAPE_rRR(V, t) JIT__E1_r(JIT__3rr, V, t)
 #define JIT_SHAPE_fFF(V, t) JIT__E1_f(JIT__3ff, V, t)
 
-/* Register operands per shape: the number of indices stencil_id takes. */
+/* Register operands per shape: the number of indices stencil_id takes
+** (each 0-3 within its role's bank: for g / G, 0 is f4). */
 #define JIT_SHAPE_ROLES_raw 0
 #define JIT_SHAPE_ROLES_N   0
 #define JIT_SHAPE_ROLES_r   1
@@ -179,6 +189,8 @@
 #define JIT_SHAPE_ROLES_FF  2
 #define JIT_SHAPE_ROLES_fR  2
 #define JIT_SHAPE_ROLES_rF  2
+#define JIT_SHAPE_ROLES_gF  2
+#define JIT_SHAPE_ROLES_fG  2
 #define JIT_SHAPE_ROLES_rRR 3
 #define JIT_SHAPE_ROLES_fFF 3
 

@@ -34,6 +34,7 @@
 ** inputs' contents and base names (no paths, no dates), so it can be
 ** compared with a checked-in copy (tests/jit/).
 */
+#include <ctype.h>
 #include <elf.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -225,20 +226,18 @@ static void parse_asm_line(AsmLine *l, char *text)
     l->arg = xstrndup(p, m);
 }
 
+static bool is_sym_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '$';
+}
+
 /* Does operand text `arg` mention `label` as a whole token? */
 static bool mentions(const char *arg, const char *label)
 {
     size_t n = strlen(label);
-    for (const char *p = strstr(arg, label); p; p = strstr(p + 1, label)) {
-        bool left = p == arg || !(p[-1] == '_' || p[-1] == '.' || p[-1] == '$' ||
-                                  (p[-1] >= '0' && p[-1] <= '9') ||
-                                  ((p[-1] | 32) >= 'a' && (p[-1] | 32) <= 'z'));
-        char c = p[n];
-        bool right = !(c == '_' || c == '.' || c == '$' || (c >= '0' && c <= '9') ||
-                       ((c | 32) >= 'a' && (c | 32) <= 'z'));
-        if (left && right)
+    for (const char *p = strstr(arg, label); p; p = strstr(p + 1, label))
+        if ((p == arg || !is_sym_char(p[-1])) && !is_sym_char(p[n]))
             return true;
-    }
     return false;
 }
 
@@ -339,8 +338,9 @@ static bool tidy_round(Func *f)
                 changed = true;
             }
         }
-        /* Drop a jump to the next instruction. */
-        if (is_jmp(b) && label_follows(f, i, b->arg)) {
+        /* Drop a jump to the next instruction (a conditional one too:
+        ** it changes nothing). */
+        if (label_follows(f, i, b->arg)) {
             b->dead = true;
             changed = true;
             continue;
@@ -483,7 +483,8 @@ static int cmd_tidy(int argc, char **argv)
         free(f.l);
         i = body_hi[fi++];
     }
-    fclose(out);
+    if (fclose(out) != 0)
+        die("cannot write %s: %s", argv[1], strerror(errno));
     return 0;
 }
 

@@ -19,6 +19,18 @@ JIT_TEMPLATE(mov_num, double *d, double a)
     return true;
 }
 
+JIT_TEMPLATE(mov_num_hi, double *d, double a)
+{
+    *d = a;
+    return true;
+}
+
+JIT_TEMPLATE(mov_num_lo, double *d, double a)
+{
+    *d = a;
+    return true;
+}
+
 JIT_TEMPLATE(int_to_num, double *d, uint64_t a)
 {
     *d = (double)(int32_t)a;

@@ -175,6 +175,8 @@ JIT_INLINE uint64_t jit_box_int(uint64_t r)
 #define JIT_DEF_rF(t, name, d, a) JIT_STENCIL(name) JIT__DEF_OUT(uint64_t, t(ctx, base, &out_, a), d)
 #define JIT_DEF_fF(t, name, d, a) JIT_STENCIL(name) JIT__DEF_OUT(double, t(ctx, base, &out_, a), d)
 #define JIT_DEF_fR(t, name, d, a) JIT_STENCIL(name) JIT__DEF_OUT(double, t(ctx, base, &out_, a), d)
+#define JIT_DEF_gF JIT_DEF_fF
+#define JIT_DEF_fG JIT_DEF_fF
 #define JIT_DEF_rRR(t, name, d, a, b)                                        \
     JIT_STENCIL(name) JIT__DEF_OUT(uint64_t, t(ctx, base, &out_, a, b), d)
 #define JIT_DEF_fFF(t, name, d, a, b)                                        \

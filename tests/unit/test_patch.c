@@ -317,6 +317,32 @@ static void test_num_trace(void **state)
     assert_int_equal(bits(ctx.fpr[0]), bits(3.0));
 }
 
+/* f4-f7 keep values across stencils that do not name them. */
+static void test_upper_doubles(void **state)
+{
+    const Ins t[] = {
+        I(const_num_f0, .konst = 0x4004000000000000ull),   /* 2.5 */
+        I(mov_num_hi_f6_f0),
+        I(const_num_f0, .konst = 0),
+        I(add_num_f0_f0_f0),
+        I(mov_num_lo_f1_f6),
+        I(exit_stub, .op0 = 0, .target = AT(6)),
+        I(exit_common),
+    };
+    Built b;
+    assert_true(build_trace(*state, t, NINS(t), &b));
+    JitCtx ctx = {0};
+    ctx.fpr[7] = 9.0;
+    Value frame[1];
+    assert_int_equal(jit_enter(b.code, &ctx, frame), 1000);
+    assert_true(ctx.fpr[0] == 0.0);
+    assert_true(ctx.fpr[1] == 2.5);
+    assert_true(ctx.fpr[6] == 2.5);
+    assert_true(ctx.fpr[7] == 9.0);
+    assert_int_equal(stencil_id(JIT_T_mov_num_hi, 2, 0, 0), JIT_ST_mov_num_hi_f6_f0);
+    assert_int_equal(stencil_id(JIT_T_mov_num_lo, 1, 2, 0), JIT_ST_mov_num_lo_f1_f6);
+}
+
 /* Double comparisons guard the way the branch went, NaN included. */
 static void test_num_guards(void **state)
 {
@@ -627,6 +653,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_type_guard_exit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_loop_trace, setup, teardown),
         cmocka_unit_test_setup_teardown(test_num_trace, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_upper_doubles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_num_guards, setup, teardown),
         cmocka_unit_test_setup_teardown(test_int_corners, setup, teardown),
         cmocka_unit_test_setup_teardown(test_calls, setup, teardown),
