@@ -11,14 +11,19 @@
 ** so a list nested a million levels deep costs one gray entry at a time,
 ** not a million C frames.
 **
+** In LX_DEBUG_VERIFY builds, gc_verify walks the heap after every
+** collection and aborts on a reference to a freed object.
+**
 ** A memory cap (`-O maxmem`) is a later addition: it would be a size_t in
 ** the VM checked in lx_realloc's growth path next to next_gc.
 */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "vm/config.h"
 #include "vm/memory.h"
 #include "vm/object.h"
+#include "vm/print.h"
 #include "vm/table.h"
 
 /* -- Allocation ------------------------------------------------------ */
@@ -130,7 +135,33 @@ static void mark_values(VM *vm, const Value *vs, size_t n)
             gc_mark_obj(vm, as_obj(vs[i]));
 }
 
-static void blacken(VM *vm, Obj *o)
+/* -- The references of each object type ---------------------------------
+** One enumeration, used by the marker and by gc_verify, so that the two
+** cannot disagree about what an object refers to. `visit` is a constant
+** at each (inlined) use, so marking pays no indirect call. */
+
+typedef void (*Visit)(VM *vm, Obj *child);   /* child may be NULL */
+
+static inline void visit_value(VM *vm, Value v, Visit visit)
+{
+    if (is_obj(v))
+        visit(vm, as_obj(v));
+}
+
+static inline void visit_table(VM *vm, const Table *t, Visit visit)
+{
+    if (t->entries == NULL)
+        return;
+    for (uint32_t i = 0; i <= t->mask; i++) {
+        const Entry *e = &t->entries[i];
+        if (e->key != NULL) {
+            visit(vm, &e->key->obj);
+            visit_value(vm, e->value, visit);
+        }
+    }
+}
+
+static inline void each_child(VM *vm, Obj *o, Visit visit)
 {
     switch ((ObjType)o->type) {
     case OBJ_STRING:
@@ -139,51 +170,53 @@ static void blacken(VM *vm, Obj *o)
         break;
     case OBJ_FUNCTION: {
         ObjFunction *f = (ObjFunction *)o;
-        gc_mark_obj(vm, (Obj *)f->name);
-        gc_mark_obj(vm, (Obj *)f->source);
-        mark_values(vm, f->consts, (size_t)f->nconsts);
+        visit(vm, (Obj *)f->name);
+        visit(vm, (Obj *)f->source);
+        for (int i = 0; i < f->nconsts; i++)
+            visit_value(vm, f->consts[i], visit);
         break;
     }
     case OBJ_NATIVE: {
         ObjNative *n = (ObjNative *)o;
-        gc_mark_obj(vm, (Obj *)n->name);
-        gc_mark_value(vm, n->data);
+        visit(vm, (Obj *)n->name);
+        visit_value(vm, n->data, visit);
         break;
     }
     case OBJ_CLOSURE: {
         ObjClosure *c = (ObjClosure *)o;
-        gc_mark_obj(vm, (Obj *)c->fn);
+        visit(vm, (Obj *)c->fn);
         for (int i = 0; i < c->nupvals; i++)
-            gc_mark_obj(vm, (Obj *)c->upvals[i]);
+            visit(vm, (Obj *)c->upvals[i]);
         break;
     }
     case OBJ_UPVALUE:
         /* While open, the slot it points at is a stack slot (marked as a
         ** root) and `closed` is nil. */
-        gc_mark_value(vm, ((ObjUpvalue *)o)->closed);
+        visit_value(vm, ((ObjUpvalue *)o)->closed, visit);
         break;
     case OBJ_CLASS: {
         ObjClass *k = (ObjClass *)o;
-        gc_mark_obj(vm, (Obj *)k->name);
-        tab_mark(vm, &k->methods);
-        gc_mark_value(vm, k->init);
+        visit(vm, (Obj *)k->name);
+        visit_table(vm, &k->methods, visit);
+        visit_value(vm, k->init, visit);
         break;
     }
     case OBJ_INSTANCE: {
         ObjInstance *in = (ObjInstance *)o;
-        gc_mark_obj(vm, (Obj *)in->klass);
-        tab_mark(vm, &in->fields);
+        visit(vm, (Obj *)in->klass);
+        visit_table(vm, &in->fields, visit);
         break;
     }
     case OBJ_BOUND: {
         ObjBound *b = (ObjBound *)o;
-        gc_mark_value(vm, b->receiver);
-        gc_mark_obj(vm, b->method);
+        visit_value(vm, b->receiver, visit);
+        visit(vm, b->method);
         break;
     }
     case OBJ_LIST: {
         ObjList *l = (ObjList *)o;
-        mark_values(vm, l->items, l->count);
+        for (uint32_t i = 0; i < l->count; i++)
+            visit_value(vm, l->items[i], visit);
         break;
     }
     case OBJ_MAP: {
@@ -191,22 +224,27 @@ static void blacken(VM *vm, Obj *o)
         for (uint32_t i = 0; i < m->nentries; i++) {
             MapEntry *e = &m->entries[i];
             if (e->key != UNDEF_VAL) {
-                gc_mark_value(vm, e->key);
-                gc_mark_value(vm, e->value);
+                visit_value(vm, e->key, visit);
+                visit_value(vm, e->value, visit);
             }
         }
         break;
     }
     case OBJ_MODULE: {
         ObjModule *m = (ObjModule *)o;
-        gc_mark_obj(vm, (Obj *)m->name);
-        tab_mark(vm, &m->members);
+        visit(vm, (Obj *)m->name);
+        visit_table(vm, &m->members, visit);
         break;
     }
     case OBJ_POINTER:
-        gc_mark_value(vm, ((ObjPointer *)o)->keep);
+        visit_value(vm, ((ObjPointer *)o)->keep, visit);
         break;
     }
+}
+
+static void blacken(VM *vm, Obj *o)
+{
+    each_child(vm, o, gc_mark_obj);
 }
 
 static void mark_roots(VM *vm)
@@ -331,6 +369,78 @@ static void sweep(VM *vm)
     }
 }
 
+/* -- Heap verifier (LX_DEBUG_VERIFY) ------------------------------------
+** After a collection every object left is live and white, and so is
+** everything it refers to. A reference to a freed object (the usual
+** result of breaking INVARIANT(gc-safe-alloc)) shows up as a corrupt
+** header: free() reuses an object's first bytes, where type and marked
+** live. The walk also checks the containers' own invariants. */
+
+#if LX_DEBUG_VERIFY
+static void verify_ref(VM *vm, Obj *c)
+{
+    (void)vm;
+    if (c == NULL)
+        return;
+    LX_ASSERT(c->type < OBJ__COUNT && c->marked == 0,
+              "gc_verify: a live object refers to a freed one (INVARIANT(gc-safe-alloc))");
+}
+
+static void verify_obj(VM *vm, Obj *o)
+{
+    LX_ASSERT(o->type < OBJ__COUNT, "gc_verify: corrupt object header");
+    LX_ASSERT(o->marked == 0, "INVARIANT(gc-colours): survivors are white after the sweep");
+    each_child(vm, o, verify_ref);
+    switch ((ObjType)o->type) {
+    case OBJ_STRING: {
+        ObjString *s = (ObjString *)o;
+        LX_ASSERT(s->chars[s->len] == '\0', "gc_verify: string not NUL-terminated");
+        LX_ASSERT(!(o->flags & STR_INTERNED) || (o->flags & STR_HASHED),
+                  "gc_verify: interned string without its hash");
+        break;
+    }
+    case OBJ_LIST: {
+        ObjList *l = (ObjList *)o;
+        LX_ASSERT(l->count <= l->capacity, "gc_verify: list count above capacity");
+        LX_ASSERT(!(o->flags & LX_FLAG_PRINTING), "INVARIANT(printing-flag)");
+        break;
+    }
+    case OBJ_MAP: {
+        ObjMap *m = (ObjMap *)o;
+        uint32_t live = 0;
+        for (uint32_t i = 0; i < m->nentries; i++)
+            live += m->entries[i].key != UNDEF_VAL;
+        LX_ASSERT(live == m->count, "gc_verify: map count is not its live entries");
+        LX_ASSERT(m->nentries <= m->entry_cap && m->entry_cap == m->index_cap / 4 * 3,
+                  "INVARIANT(map-load)");
+        LX_ASSERT(!(o->flags & LX_FLAG_PRINTING), "INVARIANT(printing-flag)");
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void gc_verify(VM *vm)
+{
+    for (Obj *o = vm->objects; o != NULL; o = o->next)
+        verify_obj(vm, o);
+    for (uint32_t i = 0; i < vm->stack_top; i++)
+        visit_value(vm, vm->stack[i], verify_ref);
+    const Table *pool = &vm->strings;
+    if (pool->entries != NULL) {
+        LX_ASSERT((uint64_t)pool->count * 4 <= ((uint64_t)pool->mask + 1) * 3,
+                  "INVARIANT(table-load)");
+        for (uint32_t i = 0; i <= pool->mask; i++) {
+            ObjString *k = pool->entries[i].key;
+            if (k != NULL)
+                LX_ASSERT(k->obj.type == OBJ_STRING && (k->obj.flags & STR_INTERNED),
+                          "gc_verify: the intern pool holds a freed or uninterned string");
+        }
+    }
+}
+#endif
+
 /* -- Collection ------------------------------------------------------ */
 
 void gc_collect(VM *vm)
@@ -340,6 +450,9 @@ void gc_collect(VM *vm)
     /* The intern pool is weak: a string only the pool knows is garbage. */
     tab_remove_white(&vm->strings);
     sweep(vm);
+#if LX_DEBUG_VERIFY
+    gc_verify(vm);
+#endif
 
     size_t next = vm->bytes_allocated * LX_GC_GROW;
     vm->next_gc = next < LX_GC_MIN_BYTES ? LX_GC_MIN_BYTES : next;

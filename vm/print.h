@@ -13,7 +13,8 @@
 **
 ** Nesting depth is unlimited: containers are walked with an explicit
 ** stack, never C recursion, so a list nested a million deep prints.
-** The walk needs no allocation from the GC heap, so it cannot collect.
+** The walk itself allocates nothing from the GC heap, so it cannot
+** collect; only value_to_str's final string can.
 **
 ** num_format uses snprintf/strtod, which follow LC_NUMERIC: the program
 ** must keep the "C" numeric locale.

@@ -7,6 +7,7 @@
 */
 #include <string.h>
 
+#include "vm/config.h"
 #include "vm/memory.h"
 #include "vm/object.h"
 #include "vm/table.h"
@@ -117,6 +118,7 @@ bool tab_get(const Table *t, ObjString *key, Value *out)
 
 bool tab_set(VM *vm, Table *t, ObjString *key, Value value)
 {
+    LX_ASSERT(key->obj.flags & STR_INTERNED, "INVARIANT(interned-eq): Table keys are interned");
     if (needs_growth(t)) {
         /* gc-safe-alloc: the caller may hold key and value only in C
         ** locals (a fresh string, a fresh native). */
