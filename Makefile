@@ -8,7 +8,10 @@
 #   make test          deps, build, run every suite; the last line of
 #                      stdout is the total "N passed, M failed"
 #   make test-unit | test-selftest | test-golden | test-gcstress | test-asan
-#                      one part of `make test`
+#     | test-bench     one part of `make test`
+#   make bench         run the benchmarks against lua5.4 (installed by
+#                      `make bench-deps`) and put the table in bench/README.md
+#   make fuzz | difftest | valgrind   see tests/fuzz/fuzz.mk
 #   make install       PREFIX=/usr/local (DESTDIR respected)
 #   make clean
 #
@@ -16,7 +19,8 @@
 # the mode's own flags), JOBS (parallel jobs for the test suites), V=1
 # (show full commands), UNIT_MODE (build the unit tests run by `make test`
 # in: asan by default), GOLDEN_TIMEOUT and GCSTRESS_TIMEOUT (seconds per
-# golden test, normally and under --stress-gc).
+# golden test, normally and under --stress-gc), BENCH_FLAGS (the options of
+# `loxjit bench` for `make bench`).
 #
 # What goes where: every .c in lang/ vm/ stdlib/ jit/ is compiled into
 # build/<mode>/liblox.a; cli/*.c except cli/main.c into
@@ -154,7 +158,7 @@ FORCE:
 # -- Dependencies (Debian packages) ------------------------------------------
 
 # gcc and make are assumed; linux-perf is only for `perf` users.
-DEB_PKGS := libreadline-dev libcmocka-dev libffi-dev clang pkg-config
+DEB_PKGS := libreadline-dev libcmocka-dev libffi-dev clang libclang-rt-14-dev pkg-config
 
 .PHONY: deps
 deps:
@@ -210,9 +214,13 @@ SUITE_jstress  = $(GOLDEN) --flags -jstress ./$(BIN_release) $(GOLDEN_DIRS)
 SUITE_gcstress = $(GOLDEN) --timeout $(GCSTRESS_TIMEOUT) --flags --stress-gc \
                  ./$(BIN_release) $(GOLDEN_DIRS)
 SUITE_asan     = $(SAN_ENV) $(GOLDEN) $(BIN_asan) $(GOLDEN_DIRS)
+SUITE_bench    = tests/bench/run.sh ./$(BIN_release)
 
-TEST_SUITES := unit selftest joff jon jstress gcstress asan
-TEST_BUILD  := $(BIN_release) $(BIN_asan) $($(UNIT_MODE)_UNIT_BINS) $(RUN_GOLDEN)
+include tests/fuzz/fuzz.mk
+
+TEST_SUITES := unit selftest joff jon jstress gcstress asan bench $(RELIABILITY_SUITES)
+TEST_BUILD  := $(BIN_release) $(BIN_asan) $($(UNIT_MODE)_UNIT_BINS) $(RUN_GOLDEN) \
+               $(RELIABILITY_BUILD)
 
 # Only pass -j to the inner make when the user did not choose one.
 JFLAG = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
@@ -235,4 +243,40 @@ $(eval $(call test_target,test-selftest,selftest,$(RUN_GOLDEN)))
 $(eval $(call test_target,test-golden,joff jon jstress,$(BIN_release) $(RUN_GOLDEN)))
 $(eval $(call test_target,test-gcstress,gcstress,$(BIN_release) $(RUN_GOLDEN)))
 $(eval $(call test_target,test-asan,asan,$(BIN_asan) $(RUN_GOLDEN)))
+$(eval $(call test_target,test-bench,bench,$(BIN_release)))
+
+# -- Benchmarks --------------------------------------------------------------
+
+# `make bench` replaces what lies between the markers <!-- bench:begin -->
+# and <!-- bench:end --> in bench/README.md with the table; build/bench.txt
+# and build/bench.json keep the last run. A run with a failed or wrong
+# program leaves the README alone.
+BENCH_FLAGS ?= --compare lua5.4
+
+.PHONY: bench bench-deps
+bench-deps:
+	@command -v lua5.4 >/dev/null 2>&1 && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "make bench-deps: installing lua5.4"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -q </dev/null && \
+	    apt-get install -y -q --no-install-recommends lua5.4 </dev/null; \
+	else \
+	    echo "make bench-deps: lua5.4 is missing; run:  sudo apt-get install -y lua5.4"; \
+	    exit 1; \
+	fi
+
+bench: deps bench-deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p build
+	set -o pipefail; ./$(BIN_release) bench $(BENCH_FLAGS) --json build/bench.json | tee build/bench.txt
+	@grep -q '^<!-- bench:begin -->$$' bench/README.md && grep -q '^<!-- bench:end -->$$' bench/README.md \
+	    || { echo "make bench: bench/README.md lacks the bench:begin/end markers"; exit 1; }
+	@awk -v table=build/bench.txt ' \
+	    /^<!-- bench:begin -->$$/ { print; print "```"; \
+	        while ((getline line < table) > 0) print line; print "```"; skip = 1; next } \
+	    /^<!-- bench:end -->$$/ { skip = 0 } \
+	    !skip { print }' bench/README.md > build/README.bench.tmp
+	@mv build/README.bench.tmp bench/README.md
+	@echo "make bench: the table is in bench/README.md"
 include jit/jit.mk

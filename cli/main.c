@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/bench.h"
 #include "cli/options.h"
 #include "cli/repl.h"
 #include "lang/compile.h"
@@ -118,6 +119,10 @@ static int exit_status(LxResult r)
 
 int main(int argc, char **argv)
 {
+    /* `loxjit bench ...` is a subcommand; `loxjit ./bench` still runs a file. */
+    if (argc >= 2 && strcmp(argv[1], "bench") == 0)
+        return bench_main(argc - 1, argv + 1);
+
     CliOptions opt;
     char err[256];
     if (cli_parse(argc, argv, isatty(0), &opt, err, sizeof err) != 0) {
@@ -169,6 +174,8 @@ int main(int argc, char **argv)
     ** change them; hotloop is also the interpreter's hot-counter start. */
     vm->jit_opts = opt.jit;
     vm->hotloop = (uint16_t)opt.jit.param[PARAM_hotloop];
+    if (opt.jit.stress)
+        vm->hotloop = 1;    /* -jstress: record every loop after one iteration */
 
     int status;
     const char *text = opt.code ? opt.code : source;

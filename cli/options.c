@@ -102,6 +102,7 @@ void cli_usage(FILE *out)
     fprintf(out,
             "usage: loxjit [OPTIONS] [FILE [ARGS...]]\n"
             "       loxjit [OPTIONS] -e CODE [ARGS...]\n"
+            "       loxjit bench [BENCH OPTIONS]   (see loxjit bench --help)\n"
             "\n"
             "Runs the Lox script FILE (\"-\" reads it from stdin) with ARGS as os.args.\n"
             "With no FILE: the REPL when stdin is a terminal, otherwise the script on stdin.\n"

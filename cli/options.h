@@ -3,11 +3,13 @@
 **   loxjit [OPTIONS] [FILE [ARGS...]]      run FILE ("-": stdin)
 **   loxjit [OPTIONS] -e CODE [ARGS...]     run CODE
 **   loxjit [OPTIONS]                       REPL on a terminal, else stdin
+**   loxjit bench [BENCH OPTIONS]           the benchmarks (cli/bench.h)
 **
 ** Options come before the script; everything after FILE (or after -e CODE)
 ** is the script's own arguments, even when it looks like an option.
 ** CLI_OPTIONS is the one list of options: the parser and --help expand it.
-** `bench` is not a subcommand yet: it is a file name like any other.
+** main.c hands `bench` as the first argument to bench_main before this
+** parser runs; a script called bench is still run as ./bench.
 */
 #ifndef LX_CLI_OPTIONS_H
 #define LX_CLI_OPTIONS_H
