@@ -121,11 +121,29 @@
     X(trap,       raw, "ud2: placed after the last stencil, so running off "  \
                        "the end of a trace faults at once")
 
+/* jit/stencils/lox.c: Lox-specific operations of the trace recorder
+** (jit/record.c): globals, upvalues, truthiness and identity guards, the
+** int32 floored modulo, the exact double-to-int conversion. */
+#define JIT_STENCILS_LOX(X)                                                  \
+    X(load_global,  r,   "r = (*(Value **)CONST)[OPERAND0]: a global slot")    \
+    X(store_global, R,   "(*(Value **)CONST)[OPERAND0] = r, a raw Value")      \
+    X(load_upval,   r,   "r = upvalue OPERAND0 of the closure in base[0]")     \
+    X(store_upval,  R,   "upvalue OPERAND0 of the closure in base[0] = r")     \
+    X(guard_truthy, R,   "exits unless the Value in r is truthy")             \
+    X(guard_falsey, R,   "exits unless the Value in r is nil or false")       \
+    X(guard_nval,   R,   "exits if r == CONST")                               \
+    X(not_val,      rR,  "r_d = true if the Value r_a is falsey, else false") \
+    X(store_k,      raw, "base[SLOT] = CONST")                                \
+    X(mod_int,      rRR, "r_d = r_a % r_b floored; exits if r_b is 0")        \
+    X(num_to_int,   rF,  "r = f as an int32; exits unless f is one exactly "  \
+                         "(and not -0)")
+
 #define JIT_STENCILS(X)                                                      \
     JIT_STENCILS_FRAME(X)                                                    \
     JIT_STENCILS_INT(X)                                                      \
     JIT_STENCILS_NUM(X)                                                      \
-    JIT_STENCILS_CONTROL(X)
+    JIT_STENCILS_CONTROL(X)                                                  \
+    JIT_STENCILS_LOX(X)
 
 /* -- Shapes: variant expansion ---------------------------------------- */
 

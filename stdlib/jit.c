@@ -1,12 +1,12 @@
 /* jit.c -- the `jit` module (LANGUAGE.md section 5): switching the JIT and
 ** tuning it from Lox.
 **
-** This is the interpreter-side part, which works before any trace exists:
-** on/off/status track vm->jit_opts.on (the CLI's -jon/-joff start it),
-** param(name, value) checks the name and range against the one parameter
-** table (vm/params.h, LX_PARAMS: the same names as `-O name=value`) and
-** stores the value in vm->jit_opts.param, and stats() reports zeros for
-** every counter. flush() has nothing to drop yet.
+** on/off/status track vm->jit_opts.on (the CLI's -jon/-joff start it;
+** off also drops every trace), flush() drops every trace, stats() reads
+** the JIT's counters (jit/jit.h, LX_JIT_STATS), param(name, value) checks
+** the name and range against the one parameter table (vm/params.h,
+** LX_PARAMS: the same names as `-O name=value`) and stores the value in
+** vm->jit_opts.param.
 **
 ** hotloop is also the interpreter's own knob: it is the start value of
 ** every loop's hot counter (vm->hotloop), so setting it takes effect the
@@ -21,24 +21,22 @@
 */
 #include <string.h>
 
+#include "jit/jit.h"
 #include "stdlib/lib.h"
-
-/* The counters jit.stats() reports, in its map's order. */
-#define LX_JIT_STATS(X) X(traces) X(aborts) X(exits) X(mcode_bytes) X(compile_us)
 
 /* -- Switching --------------------------------------------------------- */
 
 static Value jitlib_on(VM *vm, int argc, Value *args)
 {
     (void)argc, (void)args;
-    vm->jit_opts.on = true;
+    jit_set_on(vm, true);
     return NIL_VAL;
 }
 
 static Value jitlib_off(VM *vm, int argc, Value *args)
 {
     (void)argc, (void)args;
-    vm->jit_opts.on = false;
+    jit_set_on(vm, false);
     return NIL_VAL;
 }
 
@@ -50,7 +48,8 @@ static Value jitlib_status(VM *vm, int argc, Value *args)
 
 static Value jitlib_flush(VM *vm, int argc, Value *args)
 {
-    (void)vm, (void)argc, (void)args;
+    (void)argc, (void)args;
+    jit_flush(vm);
     return NIL_VAL;
 }
 
@@ -61,7 +60,9 @@ static Value jitlib_stats(VM *vm, int argc, Value *args)
     (void)argc, (void)args;
     ObjMap *m = map_new(vm);
     vm_push_root(vm, obj_val(m));
-#define LX_JIT_STAT_PUT(name) lib_map_put(vm, m, #name, int_val(0));
+    JitStats st;
+    jit_stats(vm, &st);
+#define LX_JIT_STAT_PUT(name) lib_map_put(vm, m, #name, lx_number(st.name));
     LX_JIT_STATS(LX_JIT_STAT_PUT)
 #undef LX_JIT_STAT_PUT
     vm_pop_root(vm, 1);

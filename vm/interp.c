@@ -52,6 +52,16 @@
 #include "vm/memory.h"
 #include "vm/opcodes.h"
 #include "vm/print.h"
+#include "jit/jit.h"
+
+/* GCC's hot label attribute makes it keep the back-edge counter (ticks)
+** in a register; without it the counter is spilled and every back-edge
+** pays a load-modify-store chain through the stack. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define LX_HOT_LABEL __attribute__((hot));
+#else
+#define LX_HOT_LABEL ;
+#endif
 
 #define LIKELY(x)   __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -73,6 +83,34 @@ _Static_assert((LX_TAG_INT & LX_TAG_SPECIAL) >> 48 != 0xFFF9 &&
                (LX_TAG_INT & LX_TAG_OBJ) >> 48 != 0xFFF9 &&
                (LX_TAG_SPECIAL & LX_TAG_OBJ) >> 48 != 0xFFF9,
                "both_int: no two other tags AND to the int tag");
+
+static inline bool both_double(Value a, Value b)
+{
+    return (a < 0xFFF8000000000000ull) & (b < 0xFFF8000000000000ull);
+}
+
+/* The double in a register slot, read from memory into a floating-point
+** register. The barrier keeps the compiler from reusing the integer copy
+** it loaded for the type test: moving a value between integer and vector
+** registers costs more latency than a second load from L1. */
+static inline double slot_double(const Value *slot)
+{
+    double d;
+    __asm__("" ::: "memory");
+    memcpy(&d, slot, sizeof d);
+    return d;
+}
+
+/* Store a double result; NaNs canonical (value.h). The test is on the
+** floating-point side so the store goes straight from the vector register. */
+static inline void store_double(Value *slot, double d)
+{
+    if (UNLIKELY(d != d)) {
+        *slot = LX_CANON_NAN;
+        return;
+    }
+    memcpy(slot, &d, sizeof d);
+}
 
 static inline bool lx_equal(Value a, Value b)
 {
@@ -354,6 +392,13 @@ static void set_index(VM *vm, Value o, Value idx, Value v)
     vm_error(vm, "Only lists and maps support index assignment.");
 }
 
+/* Register pressure. vm_run keeps vm, frame, base, ip, i, ticks and the
+** dispatch table in registers; x86-64 has six callee-saved ones. The rare
+** paths that call out (hot loops, the JIT) therefore RELOAD frame, base
+** and ip afterwards instead of keeping them alive across the call, which
+** lets the compiler hold base in a caller-saved register rather than
+** spill it: a spilled base costs a load in every handler. */
+
 /* -- Hot loops ------------------------------------------------------------
 ** INVARIANT(hot-slice): back-edges are counted in a register (`ticks` in
 ** vm_run) and charged to a loop's counter in slices: every hot_slice()-th
@@ -370,16 +415,19 @@ static inline uint32_t hot_slice(VM *vm)
 }
 
 /* Charge one slice to loop `loop` of fn (its LOOP word at ip); at zero,
-** the hook. Returns the next slice. */
-static uint32_t hot_charge(VM *vm, ObjFunction *fn, int loop, const Instr *ip)
+** the hook. True when the hook ran (the JIT may have started recording). */
+static bool hot_charge(VM *vm, ObjFunction *fn, int loop, const Instr *ip)
 {
+    if (UNLIKELY(vm->budget != 0) && --vm->budget == 0)
+        vm_error(vm, "Execution budget exhausted.");
     uint32_t slice = hot_slice(vm);
     uint16_t *h = &fn->hotcounts[loop];
-    if (*h <= slice)
+    if (*h <= slice) {
         vm_hot_loop(vm, fn, loop, ip);
-    else
-        *h = (uint16_t)(*h - slice);
-    return hot_slice(vm);
+        return true;
+    }
+    *h = (uint16_t)(*h - slice);
+    return false;
 }
 
 /* -- The loop ---------------------------------------------------------------- */
@@ -437,57 +485,75 @@ static void trace_exec(VM *vm, CallFrame *frame, const Instr *ip, Value *base)
         goto backedge;                                        \
     } while (0)
 /* The same when the jump word is known to be a loop-family word. */
+/* The LOOP word's work is copied here rather than shared through
+** do_loop, so each counted loop ends in its own indirect jump (which the
+** branch predictor then learns per loop). */
 #define BRANCH_LOOP()                                         \
     do {                                                      \
         i = *ip++;                                            \
-        if (LIKELY(INS_OP(i) == OP_LOOP))                     \
-            goto do_loop;                                     \
+        if (LIKELY(INS_OP(i) == OP_LOOP)) {                   \
+            ip += INS_SBX(i);                                 \
+            if (UNLIKELY(--ticks == 0))                       \
+                goto loop_charge;                             \
+            DISPATCH();                                       \
+        }                                                     \
         DISPATCH_I();                                         \
     } while (0)
 #define NO_BRANCH() do { ip++; DISPATCH(); } while (0)
 #define DECIDE(cond) do { if ((cond) == (bool)INS_C(i)) BRANCH(); NO_BRANCH(); } while (0)
 
 /* Arithmetic with an int32 fast path. OVF is __builtin_X_overflow. */
-#define ARITH(b_, c_, OVF, OP, slow)                                      \
+#define ARITH(pb_, pc_, OVF, OP, slow)                                    \
     do {                                                                  \
-        Value vb = (b_), vc = (c_);                                       \
-        if (LIKELY(both_int(vb, vc))) {                                   \
+        const Value *pb = (pb_), *pc = (pc_);                             \
+        Value vb = *pb, vc = *pc;                                         \
+        if (both_int(vb, vc)) {                                           \
             int32_t r_;                                                   \
-            if (LIKELY(!OVF(as_int(vb), as_int(vc), &r_)))                \
+            if (LIKELY(!OVF(as_int(vb), as_int(vc), &r_))) {              \
                 RA = int_val(r_);                                         \
-            else                                                          \
-                RA = double_val((double)as_int(vb) OP (double)as_int(vc)); \
-        } else if (LIKELY(is_double(vb) && is_double(vc))) {              \
-            RA = double_val(as_double(vb) OP as_double(vc));              \
-        } else if (LIKELY(is_number(vb) && is_number(vc))) {              \
-            RA = double_val(as_num(vb) OP as_num(vc));                    \
-        } else {                                                          \
-            SAVE_PC();                                                    \
-            slow;                                                         \
+                DISPATCH();                                               \
+            }                                                             \
+            RA = double_val((double)as_int(vb) OP (double)as_int(vc));    \
+            DISPATCH();                                                   \
         }                                                                 \
+        if (LIKELY(both_double(vb, vc))) {                                \
+            store_double(&RA, slot_double(pb) OP slot_double(pc));        \
+            DISPATCH();                                                   \
+        }                                                                 \
+        if (is_number(vb) && is_number(vc)) {                             \
+            RA = double_val(as_num(vb) OP as_num(vc));                    \
+            DISPATCH();                                                   \
+        }                                                                 \
+        SAVE_PC();                                                        \
+        slow;                                                             \
         DISPATCH();                                                       \
     } while (0)
 
 /* Multiplication: an int product of 0 with a negative operand is -0. */
-#define ARITH_MUL(b_, c_)                                                 \
+#define ARITH_MUL(pb_, pc_)                                               \
     do {                                                                  \
-        Value vb = (b_), vc = (c_);                                       \
-        if (LIKELY(both_int(vb, vc))) {                                   \
+        const Value *pb = (pb_), *pc = (pc_);                             \
+        Value vb = *pb, vc = *pc;                                         \
+        if (both_int(vb, vc)) {                                           \
             int32_t x_ = as_int(vb), y_ = as_int(vc), r_;                 \
             if (LIKELY(!__builtin_mul_overflow(x_, y_, &r_)) &&           \
-                (r_ != 0 || (x_ | y_) >= 0))                              \
+                LIKELY(r_ != 0 || (x_ | y_) >= 0)) {                      \
                 RA = int_val(r_);                                         \
-            else                                                          \
-                RA = double_val((double)x_ * (double)y_);                 \
-        } else if (LIKELY(is_double(vb) && is_double(vc))) {              \
-            RA = double_val(as_double(vb) * as_double(vc));               \
-        } else if (LIKELY(is_number(vb) && is_number(vc))) {              \
-            RA = double_val(as_num(vb) * as_num(vc));                     \
-        } else {                                                          \
-            SAVE_PC();                                                    \
-            numbers_error(vm);                                            \
+                DISPATCH();                                               \
+            }                                                             \
+            RA = double_val((double)x_ * (double)y_);                     \
+            DISPATCH();                                                   \
         }                                                                 \
-        DISPATCH();                                                       \
+        if (LIKELY(both_double(vb, vc))) {                                \
+            store_double(&RA, slot_double(pb) * slot_double(pc));         \
+            DISPATCH();                                                   \
+        }                                                                 \
+        if (is_number(vb) && is_number(vc)) {                             \
+            RA = double_val(as_num(vb) * as_num(vc));                     \
+            DISPATCH();                                                   \
+        }                                                                 \
+        SAVE_PC();                                                        \
+        numbers_error(vm);                                                \
     } while (0)
 
 #define ARITH_DIV(b_, c_)                                                 \
@@ -525,14 +591,15 @@ static void trace_exec(VM *vm, CallFrame *frame, const Instr *ip, Value *base)
     } while (0)
 
 /* A numeric comparison test. */
-#define COMPARE(a_, b_, OP)                                               \
+#define COMPARE(pa_, pb_, OP)                                             \
     do {                                                                  \
-        Value va = (a_), vb = (b_);                                       \
+        const Value *pa = (pa_), *pb = (pb_);                             \
+        Value va = *pa, vb = *pb;                                         \
         bool r_;                                                          \
         if (LIKELY(both_int(va, vb)))                                     \
             r_ = as_int(va) OP as_int(vb);                                \
-        else if (LIKELY(is_double(va) && is_double(vb)))                  \
-            r_ = as_double(va) OP as_double(vb);                          \
+        else if (LIKELY(both_double(va, vb)))                  \
+            r_ = slot_double(pa) OP slot_double(pb);                      \
         else if (LIKELY(is_number(va) && is_number(vb)))                  \
             r_ = as_num(va) OP as_num(vb);                                \
         else {                                                            \
@@ -577,12 +644,38 @@ static void trace_exec(VM *vm, CallFrame *frame, const Instr *ip, Value *base)
 void vm_run(VM *vm, int stop_frame)
 {
 #if LX_COMPUTED_GOTO
-    static void *const disp[OP__COUNT] = {
+    static void *const handlers[OP__COUNT] = {
 #define LX_OP_LABEL(name, fmt, flags) [OP_##name] = &&L_##name,
         LX_OPCODES(LX_OP_LABEL)
 #undef LX_OP_LABEL
     };
+    /* -- JIT recording hook -------------------------------------------
+    ** While the JIT records a trace, every dispatch goes through
+    ** L_record, which calls jit_record before the instruction runs
+    ** (jit/jit.h). disp is the table every dispatch reads; it is static
+    ** (its address a constant, so dispatching needs no register for it)
+    ** and rewritten whole when recording starts or stops, LuaJIT's way.
+    ** INVARIANT(disp-mode): disp is `handlers` unless jit_recording() is
+    ** true for the VM running; vm_run re-establishes it on entry, so a VM
+    ** that unwound mid-recording cannot leave it behind. Recording is
+    ** one trace at a time, process-wide in effect. */
+    static void *disp[OP__COUNT];
+    static int disp_mode = -1;      /* -1 unfilled, 0 handlers, 1 recording */
+#define JIT_SYNC()                                                        \
+    do {                                                                  \
+        int rec_ = jit_recording(vm);                                     \
+        if (rec_ != disp_mode) {                                          \
+            for (int o_ = 0; o_ < OP__COUNT; o_++)                        \
+                disp[o_] = rec_ ? &&L_record : handlers[o_];              \
+            disp_mode = rec_;                                             \
+        }                                                                 \
+    } while (0)
+    JIT_SYNC();
+#else
+    bool recording = jit_recording(vm);
+#define JIT_SYNC() (recording = jit_recording(vm))
 #endif
+    /* -- end of the JIT recording hook -- */
     CallFrame *frame;
     Value *base;
     uint32_t ticks = hot_slice(vm);   /* back-edges until the next charge */
@@ -594,6 +687,10 @@ void vm_run(VM *vm, int stop_frame)
 
 #if !LX_COMPUTED_GOTO
 do_switch:
+    if (UNLIKELY(recording)) {          /* the JIT recording hook */
+        SAVE_PC();
+        recording = jit_record(vm, ip - 1);
+    }
     switch (INS_OP(i)) {
 #endif
 
@@ -638,14 +735,14 @@ do_switch:
     VMCASE(CLOSE) { vm_close_upvals(vm, &RA); DISPATCH(); }
 
     /* -- Arithmetic -- */
-    VMCASE(ADD) ARITH(RB, RC, __builtin_add_overflow, +, RA = add_slow(vm, vb, vc));
-    VMCASE(SUB) ARITH(RB, RC, __builtin_sub_overflow, -, numbers_error(vm));
-    VMCASE(MUL) ARITH_MUL(RB, RC);
+    VMCASE(ADD) ARITH(&RB, &RC, __builtin_add_overflow, +, RA = add_slow(vm, vb, vc));
+    VMCASE(SUB) ARITH(&RB, &RC, __builtin_sub_overflow, -, numbers_error(vm));
+    VMCASE(MUL) ARITH_MUL(&RB, &RC);
     VMCASE(DIV) ARITH_DIV(RB, RC);
     VMCASE(MOD) ARITH_MOD(RB, RC);
-    VMCASE(ADDK) ARITH(RB, KC, __builtin_add_overflow, +, RA = add_slow(vm, vb, vc));
-    VMCASE(SUBK) ARITH(RB, KC, __builtin_sub_overflow, -, numbers_error(vm));
-    VMCASE(MULK) ARITH_MUL(RB, KC);
+    VMCASE(ADDK) ARITH(&RB, &KC, __builtin_add_overflow, +, RA = add_slow(vm, vb, vc));
+    VMCASE(SUBK) ARITH(&RB, &KC, __builtin_sub_overflow, -, numbers_error(vm));
+    VMCASE(MULK) ARITH_MUL(&RB, &KC);
     VMCASE(DIVK) ARITH_DIV(RB, KC);
     VMCASE(MODK) ARITH_MOD(RB, KC);
     VMCASE(ADDI) {
@@ -685,13 +782,13 @@ do_switch:
     /* -- Jumps and tests -- */
     VMCASE(JMP) { ip += INS_SBX(i); DISPATCH(); }
     VMCASE(TEST) DECIDE(!is_falsey(RA));
-    VMCASE(JLT) COMPARE(RA, RB, <);
-    VMCASE(JLE) COMPARE(RA, RB, <=);
+    VMCASE(JLT) COMPARE(&RA, &RB, <);
+    VMCASE(JLE) COMPARE(&RA, &RB, <=);
     VMCASE(JEQ) DECIDE(lx_equal(RA, RB));
-    VMCASE(JLTK) COMPARE(RA, KB, <);
-    VMCASE(JLEK) COMPARE(RA, KB, <=);
-    VMCASE(JGTK) COMPARE(RA, KB, >);
-    VMCASE(JGEK) COMPARE(RA, KB, >=);
+    VMCASE(JLTK) COMPARE(&RA, &KB, <);
+    VMCASE(JLEK) COMPARE(&RA, &KB, <=);
+    VMCASE(JGTK) COMPARE(&RA, &KB, >);
+    VMCASE(JGEK) COMPARE(&RA, &KB, >=);
     VMCASE(JEQK) DECIDE(lx_equal(RA, KB));
     VMCASE(FORLT) FORLOOP(RB, <);
     VMCASE(FORLE) FORLOOP(RB, <=);
@@ -704,16 +801,43 @@ do_switch:
 
     /* -- Loop back-edges -- */
     VMCASE(LOOP) {
-    do_loop: {
+    do_loop: LX_HOT_LABEL {
         ip += INS_SBX(i);
-        if (UNLIKELY(--ticks == 0)) {
-            SAVE_PC();
-            ticks = hot_charge(vm, frame->closure->fn, (int)INS_A(i), ip - INS_SBX(i) - 1);
-        }
+        if (UNLIKELY(--ticks == 0))
+            goto loop_charge;
         DISPATCH();
     }
+    loop_charge:
+        /* i is the LOOP word, ip its target. */
+        SAVE_PC();
+        if (hot_charge(vm, frame->closure->fn, (int)INS_A(i), ip - INS_SBX(i) - 1))
+            JIT_SYNC();                 /* the loop may now be recorded */
+        ticks = hot_slice(vm);
+        RELOAD();       /* base need not live across the calls: see below */
+        DISPATCH();
     }
     VMCASE(ILOOP) { ip += INS_SBX(i); DISPATCH(); }
+    VMCASE(JLOOP) {
+        /* The loop has a trace: run it from the loop head; it returns
+        ** where the interpreter goes on, the frame rebuilt (jit/jit.h). */
+        ip += INS_SBX(i);
+        SAVE_PC();
+        frame->ip = jit_run(vm, frame->closure->fn, (int)INS_A(i), base);
+        RELOAD();
+        DISPATCH();
+    }
+#if LX_COMPUTED_GOTO
+    L_record:
+        /* The JIT recording hook: record, then dispatch normally. */
+        SAVE_PC();
+        if (!jit_record(vm, ip - 1))
+            JIT_SYNC();
+        RELOAD();
+        /* An opaque copy: else the compiler keeps every dispatch's opcode
+        ** alive for this one use, a move in every handler. */
+        __asm__("" : "+r"(i));
+        goto *handlers[INS_OP(i)];
+#endif
     backedge:
         /* A test branched through a loop-family word (in i, ip after it). */
         if (LIKELY(INS_OP(i) == OP_LOOP))

@@ -28,7 +28,8 @@
 ** loop's index into fn->hotcounts, sBx the jump back to the loop body.
 ** LOOP decrements the counter and, at zero, calls vm_hot_loop. The JIT
 ** rewrites a LOOP word in place: ILOOP (never counts again: blacklisted)
-** or its own trace-entering instruction. INVARIANT(loop-word-rewritable):
+** or JLOOP (enters the loop's trace, whose number is then in hot[A]).
+** INVARIANT(loop-word-rewritable):
 ** a loop-family word is only ever reached by dispatching to it, by the
 ** fall-through of a preceding test, or by the inline back-edge path of a
 ** test, and all three read its opcode afresh, so rewriting the opcode
@@ -135,6 +136,8 @@ typedef enum {
     /* Loop back-edges (the loop family; see the header comment). */        \
     X(LOOP,      AJ,   OPF_JUMP | OPF_BACKEDGE) /* count hot[A], ip += sBx */ \
     X(ILOOP,     AJ,   OPF_JUMP | OPF_BACKEDGE) /* ip += sBx, never counts */ \
+    X(JLOOP,     AJ,   OPF_JUMP | OPF_BACKEDGE) /* ip += sBx, run trace      */ \
+                                     /* hot[A] (jit/jit.h: jit_run)       */ \
     /* Calls and functions. */                                               \
     X(CALL,      ABN,  OPF_CALL)     /* R[A] = R[A](R[A+1] .. R[A+B])     */ \
     X(INVOKE,    ANK,  OPF_CALL)     /* R[A] = R[A].K[C](R[A+1]..R[A+B])  */ \

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jit/jit.h"
 #include "lang/compile.h"
 #include "stdlib/lib.h"
 #include "vm/config.h"
@@ -85,6 +86,7 @@ void vm_free(VM *vm)
 {
     if (vm == NULL)
         return;
+    jit_free(vm);
     gc_free_all(vm);
     tab_free(vm, &vm->global_index);
     tab_free(vm, &vm->strings);
@@ -221,6 +223,7 @@ void vm_hot_loop(VM *vm, ObjFunction *fn, int loop, const Instr *ip)
         fprintf(stderr, "[hot] loop at line %d\n", fn->lines[pc]);
     }
     fn->hotcounts[loop] = vm->hotloop;
+    jit_hot_loop(vm, fn, loop, ip);     /* may start recording the loop */
 }
 
 /* -- Running ------------------------------------------------------------ */

@@ -43,6 +43,10 @@ static LxResult run_in(VM *vm, const char *src, RunOpts o)
         vm = vm_new();
     vm->gc_stress = o.gc_stress;
     vm->trace_hot = o.trace_hot;
+    /* Counting tests watch the interpreter alone: a compiled loop stops
+    ** counting (its LOOP becomes JLOOP). */
+    if (o.trace_hot)
+        vm->jit_opts.on = false;
     FILE *out = tmpfile(), *err = tmpfile();
     assert_non_null(out);
     assert_non_null(err);
@@ -179,6 +183,30 @@ static void test_control_flow(void **state)
     expect_out("var n = 0; while (true) { n = n + 1; if (n == 5) break; } print n;", "5\n");
     expect_out("var a = 1; var b = a = 3; print a + b; var c = (a = a + 1) * a; print c;",
                "6\n16\n");
+}
+
+/* Counted loops compile step and test into one FOR* instruction; it must
+** behave exactly like the step and the test written out. */
+static void test_counted_loops(void **state)
+{
+    (void)state;
+    expect_out("for (var i = 0.5; i < 3; i = i + 1) print i;", "0.5\n1.5\n2.5\n");
+    expect_out("for (var i = 10; i >= 7; i -= 1) print i;", "10\n9\n8\n7\n");
+    expect_out("var n = 5; for (var i = 0; i < n; i += 2) { n = n - 1; print i; }", "0\n2\n");
+    expect_out("for (var i = 2147483646; i <= 2147483647; i = i + 1) print i;",
+               "2147483646\n2147483647\n");
+    expect_out("for (var i = 0; 3 > i; i = 1 + i) print i;", "0\n1\n2\n");
+    expect_out("var lim = 2.5; for (var i = 0; i < lim; i = i + 1) print i;", "0\n1\n2\n");
+    expect_out("for (var i = 0; i < 9; i = i + 1) { if (i % 3 != 0) continue; print i; }",
+               "0\n3\n6\n");
+    expect_out("var s = 0; for (var i = 0; i < 100; i = i + 1) for (var j = i; j > 0; j = j - 7) s = s + 1;"
+               "print s;", "750\n");
+    expect_error("for (var i = 0; i < 3; i = i + 1) {\n  i = \"x\";\n}",
+                 "Operands must be two numbers or two strings.\n[line 1] in script\n");
+    expect_error("for (var i = 0; i < 3; i = i - 1) {\n  i = nil;\n}",
+                 "Operands must be numbers.\n[line 1] in script\n");
+    expect_error("var n = 2;\nfor (var i = 0; i < n; i = i + 1) { if (i == 1) n = \"s\"; }",
+                 "Operands must be numbers.\n[line 2] in script\n");
 }
 
 /* -- Calls, classes ------------------------------------------------------- */
@@ -356,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_globals),
         cmocka_unit_test(test_closures),
         cmocka_unit_test(test_control_flow),
+        cmocka_unit_test(test_counted_loops),
         cmocka_unit_test(test_calls),
         cmocka_unit_test(test_stack_overflow),
         cmocka_unit_test(test_classes),

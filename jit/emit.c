@@ -1,0 +1,796 @@
+/* emit.c -- from IR to machine code: register allocation, then copy and
+** patch stencils (jit/patch.c) into the code arena (jit/mcode.c).
+**
+** Layout of a trace:
+**
+**     entry:  the SLOADs: load each slot the body reads, with its type
+**             guard (exit 0), into the value's home
+**     head:   the body, one or a few stencils per IR instruction
+**             the back-edge: store every modified slot into the frame,
+**             move each loop-carried value into its SLOAD's home, `loop`
+**     stubs:  exit_stub n for each snapshot, then exit_common and a trap
+**     data, trampolines
+**
+** INVARIANT(frame-exact-at-head): at the head of every iteration the frame
+** in memory holds the interpreter's values, because the entry starts from
+** them and every back-edge writes back all slots the body modified. So
+** snapshots only list slots modified since the head (jit/snap.c), and
+** values read at the head stay in registers from one iteration to the next
+** (the SLOAD's home gets the slot's new value at the back-edge).
+**
+** Registers. Every value gets one home for its whole life: a register of
+** its class (INT and VAL in r0-r3, NUM in f0-f3) or a spill slot, by
+** linear scan over live intervals. An interval runs from the definition
+** (0 for SLOADs, which are loaded before the head) to the last use, where
+** a use is an operand, a snapshot of a guard (the exit must find the value)
+** or the back-edge. A value may take the register of one whose last use is
+** its own instruction: stencils write their output last and leave every
+** register as it was when they exit (INVARIANT(exit-sees-inputs)).
+** Operands in spill slots and constants go through scratch registers,
+** ones no live value has at that point; if an instruction finds none, the
+** allocation is redone with fewer registers for homes (4, then 3, then 2).
+*/
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jit/patch.h"
+#include "jit/stencil.h"
+#include "jit/trace.h"
+#include "vm/config.h"
+
+/* The C function behind MOD on doubles (a call_num helper). */
+static double emit_num_mod(double a, double b)
+{
+    double r = fmod(a, b);
+    if (r != 0 && (r < 0) != (b < 0))
+        r += b;
+    if (r == 0)
+        r = 0.0;
+    return r;
+}
+
+/* -- The code list ------------------------------------------------------- */
+
+enum { TGT_NONE, TGT_HEAD, TGT_COMMON };
+
+typedef struct {
+    JitStencilId id;
+    int32_t slot;       /* SLOT: byte offset */
+    int32_t op0;        /* OPERAND0 */
+    uint64_t k;         /* CONST */
+    uint64_t helper;    /* HELPER */
+    int32_t exit;       /* EXIT: snapshot number, -1 none */
+    uint8_t target;     /* TARGET */
+} Item;
+
+#define SPILL_TMP (JIT_NSPILL - 1)   /* the parallel move's cycle breaker */
+
+typedef struct {
+    JitState *J;
+    Trace *T;
+    Item *items;
+    int nitems, cap;
+    int head;           /* index of the first body item */
+    int *start, *end;   /* live interval of each ref; end 0: dead */
+    int K;              /* registers per class usable as homes */
+    int pos;            /* position being emitted */
+    uint8_t busy[2];    /* scratch registers taken at pos, per class */
+    uint8_t fixed[2];   /* registers never scratch at pos (move targets) */
+    const char *fail;
+} Emit;
+
+static Item *item(Emit *e, JitStencilId id)
+{
+    if (e->nitems == e->cap) {
+        e->cap = e->cap < 64 ? 64 : e->cap * 2;
+        e->items = realloc(e->items, sizeof(Item) * (size_t)e->cap);
+        if (e->items == NULL)
+            abort();
+    }
+    Item *it = &e->items[e->nitems++];
+    memset(it, 0, sizeof *it);
+    it->id = id;
+    it->exit = -1;
+    return it;
+}
+
+/* -- Liveness -------------------------------------------------------------- */
+
+static void use(Emit *e, IRRef ref, int at)
+{
+    if (ref > 0 && e->end[ref] < at)
+        e->end[ref] = at;
+}
+
+static void liveness(Emit *e)
+{
+    Trace *T = e->T;
+    int END = T->nir;
+    for (IRRef r = 1; r < T->nir; r++) {
+        IRIns *ins = &T->ir[r];
+        e->start[r] = ins->op == IR_SLOAD ? 0 : r;
+        if (ir_mode_a[ins->op] == IRM_R)
+            use(e, ins->a, r);
+        if (ir_mode_b[ins->op] == IRM_R)
+            use(e, ins->b, r);
+        if (ins->snap != IR_NOSNAP) {
+            const Snapshot *sn = &T->snaps[ins->snap];
+            for (uint32_t k = sn->start; k < sn->start + sn->n; k++)
+                use(e, T->smap[k].ref, r);
+        }
+    }
+    /* The back-edge: every modified slot's value is stored, and slots
+    ** read at the head but never modified stay live around the loop. */
+    for (int b = 0; b < T->nback; b++)
+        use(e, T->back[b].val, END);
+    for (IRRef r = 1; r < T->nir; r++) {
+        if (T->ir[r].op != IR_SLOAD)
+            continue;
+        bool modified = false;
+        for (int b = 0; b < T->nback; b++)
+            modified |= T->back[b].slot == T->ir[r].a;
+        if (!modified)
+            use(e, r, END);
+    }
+}
+
+/* -- Linear scan ----------------------------------------------------------- */
+
+static int reg_class(const IRIns *ins)
+{
+    return ins->t == IRT_NUM ? 1 : 0;
+}
+
+static bool has_result(const IRIns *ins)
+{
+    switch (ins->op) {
+    case IR_KINT: case IR_KNUM: case IR_KVAL: case IR_GSTORE: case IR_USTORE:
+        return false;
+    default:
+        return ins->t != IRT_NONE && !(ins->op >= IR_LT && ins->op <= IR_NEV);
+    }
+}
+
+static bool allocate(Emit *e)
+{
+    Trace *T = e->T;
+    int n = T->nir;
+    int *order = malloc(sizeof(int) * (size_t)n);
+    if (order == NULL)
+        abort();
+    int no = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (IRRef r = 1; r < n; r++)
+            if (has_result(&T->ir[r]) && e->end[r] > 0 &&
+                (T->ir[r].op == IR_SLOAD) == (pass == 0))
+                order[no++] = r;
+    memset(T->loc, 0, sizeof(IRLoc) * (size_t)n);
+    int active[2][4];
+    memset(active, 0, sizeof active);
+    T->nspill = 0;
+    bool ok = true;
+    for (int o = 0; o < no && ok; o++) {
+        IRRef v = order[o];
+        int cls = reg_class(&T->ir[v]);
+        int p = e->start[v];
+        int reg = -1;
+        for (int k = 0; k < e->K; k++) {
+            IRRef w = active[cls][k];
+            /* Free, or its value's last use is this instruction. */
+            if (w == 0 || e->end[w] < p || (p > 0 && e->end[w] == p)) {
+                active[cls][k] = 0;
+                if (reg < 0)
+                    reg = k;
+            }
+        }
+        if (reg < 0) {
+            /* Spill whichever lives longest: v or an active value. */
+            int far = 0;
+            for (int k = 1; k < e->K; k++)
+                if (e->end[active[cls][k]] > e->end[active[cls][far]])
+                    far = k;
+            IRRef victim = v;
+            if (e->end[active[cls][far]] > e->end[v]) {
+                victim = active[cls][far];
+                reg = far;
+            }
+            if (T->nspill >= SPILL_TMP) {
+                ok = false;
+                break;
+            }
+            T->loc[victim].kind = LOC_SPILL;
+            T->loc[victim].idx = (uint8_t)T->nspill++;
+        }
+        if (reg >= 0) {
+            active[cls][reg] = v;
+            T->loc[v].kind = cls ? LOC_FPR : LOC_GPR;
+            T->loc[v].idx = (uint8_t)reg;
+        }
+    }
+    free(order);
+    return ok;
+}
+
+/* -- Scratch registers ----------------------------------------------------- */
+
+/* A register of class cls that no value has at the current position and
+** no operand of this instruction took already; -1 if there is none. */
+static int scratch(Emit *e, int cls)
+{
+    Trace *T = e->T;
+    int kind = cls ? LOC_FPR : LOC_GPR;
+    uint8_t taken = e->busy[cls] | e->fixed[cls];
+    for (IRRef r = 1; r < T->nir; r++)
+        if (T->loc[r].kind == kind && e->end[r] > 0 && e->start[r] <= e->pos &&
+            e->pos <= e->end[r])
+            taken |= (uint8_t)(1u << T->loc[r].idx);
+    for (int k = 0; k < 4; k++)
+        if (!(taken & (1u << k))) {
+            e->busy[cls] |= (uint8_t)(1u << k);
+            return k;
+        }
+    e->fail = "no scratch register";
+    return -1;
+}
+
+/* Stencil ids of the moves between a register and its other places. */
+static void emit_const(Emit *e, int cls, int reg, Value v, IRType t)
+{
+    if (cls) {
+        Item *it = item(e, stencil_id(JIT_T_const_num, reg, 0, 0));
+        it->k = is_int(v) ? double_val((double)as_int(v)) : v;
+    } else if (t == IRT_INT) {
+        item(e, stencil_id(JIT_T_const_int, reg, 0, 0))->op0 = as_int(v);
+    } else {
+        item(e, stencil_id(JIT_T_const_val, reg, 0, 0))->k = v;
+    }
+}
+
+static void emit_reload(Emit *e, int cls, int reg, int slot)
+{
+    Item *it = item(e, stencil_id(cls ? JIT_T_reload_num : JIT_T_reload, reg, 0, 0));
+    it->slot = slot * 8;
+}
+
+static void emit_spill(Emit *e, int cls, int reg, int slot)
+{
+    Item *it = item(e, stencil_id(cls ? JIT_T_spill_num : JIT_T_spill, reg, 0, 0));
+    it->slot = slot * 8;
+}
+
+/* The register holding operand ref, fetching it into a scratch register
+** if it lives in memory or is a constant. -1 on failure. */
+static int in(Emit *e, IRRef ref)
+{
+    Trace *T = e->T;
+    IRIns *ins = &T->ir[ref];
+    int cls = reg_class(ins);
+    if (ir_is_const(T, ref)) {
+        int s = scratch(e, cls);
+        if (s >= 0)
+            emit_const(e, cls, s, ir_kvalue(T, ref), (IRType)ins->t);
+        return s;
+    }
+    IRLoc l = T->loc[ref];
+    if (l.kind == LOC_GPR || l.kind == LOC_FPR)
+        return l.idx;
+    if (l.kind != LOC_SPILL) {
+        e->fail = "operand without a place";
+        return -1;
+    }
+    int s = scratch(e, cls);
+    if (s >= 0)
+        emit_reload(e, cls, s, l.idx);
+    return s;
+}
+
+/* The register the result of ref is computed into. A result that lives
+** in memory may reuse an operand's scratch register: stencils read their
+** inputs before they write their output. */
+static int out(Emit *e, IRRef ref)
+{
+    IRLoc l = e->T->loc[ref];
+    if (l.kind == LOC_GPR || l.kind == LOC_FPR)
+        return l.idx;
+    int cls = reg_class(&e->T->ir[ref]);
+    for (int k = 0; k < 4; k++)
+        if (e->busy[cls] & (1u << k))
+            return k;
+    return scratch(e, cls);
+}
+
+/* After the result is in reg: spill it if its home is a spill slot. */
+static void settle(Emit *e, IRRef ref, int reg)
+{
+    IRLoc l = e->T->loc[ref];
+    if (l.kind == LOC_SPILL)
+        emit_spill(e, reg_class(&e->T->ir[ref]), reg, l.idx);
+}
+
+/* A raw boxed Value of ref in a GPR (boxing ints and doubles). */
+static int boxed(Emit *e, IRRef ref)
+{
+    Trace *T = e->T;
+    IRIns *ins = &T->ir[ref];
+    if (ir_is_const(T, ref)) {
+        int s = scratch(e, 0);
+        if (s >= 0)
+            emit_const(e, 0, s, ir_kvalue(T, ref), IRT_VAL);
+        return s;
+    }
+    int a = in(e, ref);
+    if (a < 0 || ins->t == IRT_VAL)
+        return a;
+    int s = scratch(e, 0);
+    if (s < 0)
+        return -1;
+    if (ins->t == IRT_INT)
+        item(e, stencil_id(JIT_T_box_int, s, a, 0));
+    else
+        item(e, stencil_id(JIT_T_box_num, s, a, 0));
+    return s;
+}
+
+/* -- One instruction ------------------------------------------------------- */
+
+static bool is_kint(const Trace *T, IRRef ref)
+{
+    return T->ir[ref].op == IR_KINT;
+}
+
+static const JitTemplate int_ops[] = {JIT_T_add_int, JIT_T_sub_int, JIT_T_mul_int};
+static const JitTemplate intk_ops[] = {JIT_T_addk_int, JIT_T_subk_int, JIT_T_mulk_int};
+static const JitTemplate num_ops[] = {JIT_T_add_num, JIT_T_sub_num, JIT_T_mul_num,
+                                      JIT_T_div_num};
+static const JitTemplate int_cmp[] = {JIT_T_lt_int, JIT_T_le_int, JIT_T_gt_int,
+                                      JIT_T_ge_int, JIT_T_eq_int, JIT_T_ne_int};
+static const JitTemplate intk_cmp[] = {JIT_T_ltk_int, JIT_T_lek_int, JIT_T_gtk_int,
+                                       JIT_T_gek_int, JIT_T_eqk_int, JIT_T_nek_int};
+static const JitTemplate num_cmp[] = {JIT_T_lt_num,  JIT_T_le_num,  JIT_T_gt_num,
+                                      JIT_T_ge_num,  JIT_T_eq_num,  JIT_T_ne_num,
+                                      JIT_T_nlt_num, JIT_T_nle_num, JIT_T_ngt_num,
+                                      JIT_T_nge_num};
+/* a OP b == b MIRROR(OP) a, for swapping a constant to the right. */
+static const IROp mirror[] = {IR_GT, IR_GE, IR_LT, IR_LE, IR_EQ, IR_NE};
+
+#define TRY(x) do { if ((x) < 0) return false; } while (0)
+
+static bool emit_load(Emit *e, IRRef ref, IRIns *ins, JitTemplate load)
+{
+    VM *vm = e->J->vm;
+    int s;
+    if (ins->t == IRT_VAL) {
+        TRY(s = out(e, ref));
+    } else {
+        TRY(s = scratch(e, 0));
+    }
+    Item *it = item(e, stencil_id(load, s, 0, 0));
+    it->op0 = ins->a;
+    it->k = (uint64_t)(uintptr_t)&vm->globals;
+    if (ins->t == IRT_VAL) {
+        settle(e, ref, s);
+        return true;
+    }
+    int d;
+    TRY(d = out(e, ref));
+    if (ins->t == IRT_INT) {
+        item(e, stencil_id(JIT_T_guard_int, s, 0, 0))->exit = ins->snap;
+        item(e, stencil_id(JIT_T_mov, d, s, 0));
+    } else {
+        item(e, stencil_id(JIT_T_unbox_num, d, s, 0))->exit = ins->snap;
+    }
+    settle(e, ref, d);
+    return true;
+}
+
+static bool emit_ins(Emit *e, IRRef ref)
+{
+    Trace *T = e->T;
+    IRIns *ins = &T->ir[ref];
+    int a, b, d;
+    Item *it;
+    bool live = e->end[ref] > 0;
+    e->busy[0] = e->busy[1] = 0;
+    switch ((IROp)ins->op) {
+    case IR_KINT: case IR_KNUM: case IR_KVAL: case IR_SLOAD:
+        return true;
+    case IR_GLOAD:
+    case IR_ULOAD:
+        if (!live && ins->t == IRT_VAL)
+            return true;
+        return emit_load(e, ref, ins, ins->op == IR_GLOAD ? JIT_T_load_global : JIT_T_load_upval);
+    case IR_GSTORE:
+    case IR_USTORE:
+        TRY(a = boxed(e, ins->b));
+        it = item(e, stencil_id(ins->op == IR_GSTORE ? JIT_T_store_global : JIT_T_store_upval,
+                                a, 0, 0));
+        it->op0 = ins->a;
+        it->k = (uint64_t)(uintptr_t)&e->J->vm->globals;
+        return true;
+    case IR_CONV:
+        if (!live)
+            return true;
+        TRY(a = in(e, ins->a));
+        TRY(d = out(e, ref));
+        item(e, stencil_id(JIT_T_int_to_num, d, a, 0));
+        settle(e, ref, d);
+        return true;
+    case IR_TOINT:
+        TRY(a = in(e, ins->a));
+        TRY(d = out(e, ref));
+        item(e, stencil_id(JIT_T_num_to_int, d, a, 0))->exit = ins->snap;
+        settle(e, ref, d);
+        return true;
+    case IR_ADD: case IR_SUB: case IR_MUL: case IR_DIV: case IR_MOD: {
+        int k = ins->op - IR_ADD;
+        if (ins->t == IRT_NUM) {
+            if (!live)
+                return true;
+            TRY(a = in(e, ins->a));
+            TRY(b = in(e, ins->b));
+            TRY(d = out(e, ref));
+            if (ins->op == IR_MOD) {
+                it = item(e, stencil_id(JIT_T_call_num, d, a, b));
+                it->helper = (uint64_t)(uintptr_t)emit_num_mod;
+            } else {
+                item(e, stencil_id(num_ops[k], d, a, b));
+            }
+            settle(e, ref, d);
+            return true;
+        }
+        IRRef x = ins->a, y = ins->b;
+        if (ins->op != IR_MOD && ins->op != IR_SUB && is_kint(T, x) && !is_kint(T, y)) {
+            x = ins->b;
+            y = ins->a;
+        }
+        if (ins->op != IR_MOD && is_kint(T, y)) {
+            TRY(a = in(e, x));
+            TRY(d = out(e, ref));
+            it = item(e, stencil_id(intk_ops[k], d, a, 0));
+            it->op0 = T->ir[y].a;
+        } else {
+            TRY(a = in(e, x));
+            TRY(b = in(e, y));
+            TRY(d = out(e, ref));
+            it = item(e, stencil_id(ins->op == IR_MOD ? JIT_T_mod_int : int_ops[k], d, a, b));
+        }
+        it->exit = ins->snap;
+        settle(e, ref, d);
+        return true;
+    }
+    case IR_NEG:
+        if (ins->t == IRT_NUM && !live)
+            return true;
+        TRY(a = in(e, ins->a));
+        TRY(d = out(e, ref));
+        it = item(e, stencil_id(ins->t == IRT_INT ? JIT_T_neg_int : JIT_T_neg_num, d, a, 0));
+        it->exit = ins->snap;
+        settle(e, ref, d);
+        return true;
+    case IR_NOT:
+        if (!live)
+            return true;
+        TRY(a = in(e, ins->a));
+        TRY(d = out(e, ref));
+        item(e, stencil_id(JIT_T_not_val, d, a, 0));
+        settle(e, ref, d);
+        return true;
+    case IR_LT: case IR_LE: case IR_GT: case IR_GE: case IR_EQ: case IR_NE:
+    case IR_NLT: case IR_NLE: case IR_NGT: case IR_NGE: {
+        int k = ins->op - IR_LT;
+        if (ins->t == IRT_NUM) {
+            TRY(a = in(e, ins->a));
+            TRY(b = in(e, ins->b));
+            it = item(e, stencil_id(num_cmp[k], a, b, 0));
+        } else {
+            IRRef x = ins->a, y = ins->b;
+            if (is_kint(T, x) && !is_kint(T, y)) {
+                x = ins->b;
+                y = ins->a;
+                k = mirror[k] - IR_LT;
+            }
+            if (is_kint(T, y)) {
+                TRY(a = in(e, x));
+                it = item(e, stencil_id(intk_cmp[k], a, 0, 0));
+                it->op0 = T->ir[y].a;
+            } else {
+                TRY(a = in(e, x));
+                TRY(b = in(e, y));
+                it = item(e, stencil_id(int_cmp[k], a, b, 0));
+            }
+        }
+        it->exit = ins->snap;
+        return true;
+    }
+    case IR_TRUTHY: case IR_FALSEY:
+        TRY(a = in(e, ins->a));
+        item(e, stencil_id(ins->op == IR_TRUTHY ? JIT_T_guard_truthy : JIT_T_guard_falsey, a, 0,
+                           0))->exit = ins->snap;
+        return true;
+    case IR_EQV: case IR_NEV:
+        TRY(a = in(e, ins->a));
+        it = item(e, stencil_id(ins->op == IR_EQV ? JIT_T_guard_val : JIT_T_guard_nval, a, 0, 0));
+        it->k = T->k[ins->b];
+        it->exit = ins->snap;
+        return true;
+    case IR__COUNT:
+        break;
+    }
+    e->fail = "unknown IR op";
+    return false;
+}
+
+/* -- Entry and back-edge --------------------------------------------------- */
+
+static bool emit_entry(Emit *e)
+{
+    Trace *T = e->T;
+    /* A NUM slot may hold an int at the head (a variable starting at 0
+    ** and holding doubles after one iteration): load_tonum converts it,
+    ** which no Lox program can tell apart (value.h,
+    ** INVARIANT(number-representation-unobservable)). */
+    static const JitTemplate loads[] = {[IRT_INT] = JIT_T_load_int, [IRT_NUM] = JIT_T_load_tonum,
+                                        [IRT_VAL] = JIT_T_load_val};
+    e->pos = 0;
+    for (IRRef r = 1; r < T->nir; r++) {
+        IRIns *ins = &T->ir[r];
+        if (ins->op != IR_SLOAD || e->end[r] == 0)
+            continue;
+        e->busy[0] = e->busy[1] = 0;
+        int d;
+        TRY(d = out(e, r));
+        Item *it = item(e, stencil_id(loads[ins->t], d, 0, 0));
+        it->slot = ins->a * 8;
+        it->exit = 0;
+        settle(e, r, d);
+    }
+    return true;
+}
+
+typedef struct {
+    IRLoc dst, src;     /* src.kind LOC_CONST: the constant ref in `k` */
+    IRRef k;
+    int cls;
+    IRType t;
+    bool done;
+} Move;
+
+static bool same_loc(IRLoc a, IRLoc b)
+{
+    return a.kind == b.kind && a.idx == b.idx;
+}
+
+/* Move one value between places (not both memory unless via scratch). */
+static bool emit_move(Emit *e, const Move *m)
+{
+    int cls = m->cls;
+    bool dreg = m->dst.kind != LOC_SPILL;
+    int r = dreg ? m->dst.idx : -1;
+    if (!dreg && m->src.kind != LOC_SPILL && m->src.kind != LOC_CONST) {
+        emit_spill(e, cls, m->src.idx, m->dst.idx);
+        return true;
+    }
+    if (!dreg)
+        TRY(r = scratch(e, cls));
+    if (m->src.kind == LOC_CONST)
+        emit_const(e, cls, r, ir_kvalue(e->T, m->k), m->t);
+    else if (m->src.kind == LOC_SPILL)
+        emit_reload(e, cls, r, m->src.idx);
+    else if (cls)
+        item(e, stencil_id(JIT_T_mov_num, r, m->src.idx, 0));
+    else
+        item(e, stencil_id(JIT_T_mov, r, m->src.idx, 0));
+    if (!dreg)
+        emit_spill(e, cls, r, m->dst.idx);
+    return true;
+}
+
+static bool emit_backedge(Emit *e)
+{
+    Trace *T = e->T;
+    e->pos = T->nir;
+    /* Stores first: they only read. */
+    for (int b = 0; b < T->nback; b++) {
+        e->busy[0] = e->busy[1] = 0;
+        IRRef v = T->back[b].val;
+        int slot = T->back[b].slot * 8;
+        IRIns *ins = &T->ir[v];
+        if (ir_is_const(T, v)) {
+            Item *it = item(e, JIT_ST_store_k);
+            it->slot = slot;
+            it->k = ir_kvalue(T, v);
+            continue;
+        }
+        int a;
+        TRY(a = in(e, v));
+        JitTemplate st = ins->t == IRT_INT ? JIT_T_store_int
+                       : ins->t == IRT_NUM ? JIT_T_store_num : JIT_T_store_val;
+        item(e, stencil_id(st, a, 0, 0))->slot = slot;
+    }
+    /* Then the loop-carried values into their SLOADs' homes, as one
+    ** parallel move. */
+    Move mv[LX_MAX_REGS];
+    int n = 0;
+    for (int b = 0; b < T->nback; b++) {
+        IRRef x = T->back[b].sload, v = T->back[b].val;
+        if (x == 0 || e->end[x] == 0)
+            continue;
+        Move *m = &mv[n];
+        m->dst = T->loc[x];
+        m->cls = reg_class(&T->ir[x]);
+        m->t = (IRType)T->ir[x].t;
+        m->k = v;
+        m->done = false;
+        if (ir_is_const(T, v))
+            m->src.kind = LOC_CONST, m->src.idx = 0;
+        else
+            m->src = T->loc[v];
+        if (same_loc(m->src, m->dst))
+            continue;
+        n++;
+    }
+    /* A register written by one move must not be a later move's scratch. */
+    for (int i = 0; i < n; i++)
+        if (mv[i].dst.kind != LOC_SPILL)
+            e->fixed[mv[i].cls] |= (uint8_t)(1u << mv[i].dst.idx);
+    for (int left = n; left > 0;) {
+        bool progress = false;
+        for (int i = 0; i < n; i++) {
+            if (mv[i].done)
+                continue;
+            bool blocked = false;
+            for (int j = 0; j < n; j++)
+                if (j != i && !mv[j].done && same_loc(mv[j].src, mv[i].dst))
+                    blocked = true;
+            if (blocked)
+                continue;
+            e->busy[0] = e->busy[1] = 0;
+            if (!emit_move(e, &mv[i]))
+                return false;
+            mv[i].done = true;
+            left--;
+            progress = true;
+        }
+        if (left > 0 && !progress) {
+            /* A cycle: park one pending move's source in the spare spill
+            ** slot and read it from there. */
+            for (int i = 0; i < n; i++) {
+                if (mv[i].done)
+                    continue;
+                IRLoc tmp = {LOC_SPILL, SPILL_TMP};
+                Move save = {tmp, mv[i].src, 0, mv[i].cls, mv[i].t, false};
+                e->busy[0] = e->busy[1] = 0;
+                if (!emit_move(e, &save))
+                    return false;
+                mv[i].src = tmp;
+                break;
+            }
+        }
+    }
+    item(e, JIT_ST_loop)->target = TGT_HEAD;
+    return true;
+}
+
+/* -- Layout and patching --------------------------------------------------- */
+
+static JitAbort place(Emit *e, const char **detail)
+{
+    Trace *T = e->T;
+    JitState *J = e->J;
+    /* Exit stubs, exit_common, trap. */
+    int stubs = e->nitems;
+    for (int s = 0; s < T->nsnap; s++) {
+        Item *it = item(e, JIT_ST_exit_stub);
+        it->op0 = s;
+        it->target = TGT_COMMON;
+    }
+    int common = e->nitems;
+    item(e, JIT_ST_exit_common);
+    item(e, JIT_ST_trap);
+
+    size_t code = 0, data = 0;
+    uint32_t *off = malloc(sizeof(uint32_t) * (size_t)(e->nitems + 1));
+    if (off == NULL)
+        abort();
+    for (int i = 0; i < e->nitems; i++) {
+        const JitStencil *s = stencil_get(e->items[i].id);
+        if (s->name == NULL) {
+            free(off);
+            *detail = "a stencil that was not built";
+            return JA_PATCH;
+        }
+        off[i] = (uint32_t)code;
+        code += s->code_size;
+        if (s->data_size)
+            data = patch_data_at(s, data) + s->data_size;
+    }
+    size_t data_at = (code + 15) & ~(size_t)15;
+    size_t tramp_at = (data_at + data + 15) & ~(size_t)15;
+    size_t total = tramp_at + 4 * PATCH_TRAMP_SIZE;
+    uint8_t *mem = mc_begin(J->mc, total);
+    if (mem == NULL) {
+        free(off);
+        return JA_MCODE;
+    }
+    PatchEnv env;
+    memset(&env, 0, sizeof env);
+    env.tramp = mem + tramp_at;
+    env.tramp_size = 4 * PATCH_TRAMP_SIZE;
+    env.value[JIT_SYM_HELPER_EXIT] = (uint64_t)(uintptr_t)exit_handler;
+    size_t dat = 0;
+    for (int i = 0; i < e->nitems; i++) {
+        const Item *it = &e->items[i];
+        const JitStencil *s = stencil_get(it->id);
+        env.value[JIT_SYM_SLOT] = (uint64_t)(int64_t)it->slot;
+        env.value[JIT_SYM_OPERAND0] = (uint64_t)(int64_t)it->op0;
+        env.value[JIT_SYM_OPERAND1] = 0;
+        env.value[JIT_SYM_CONST] = it->k;
+        env.value[JIT_SYM_HELPER] = it->helper;
+        /* A guard without an exit would be a bug: make it fault (trap). */
+        env.value[JIT_SYM_EXIT] = it->exit >= 0 && it->exit < T->nsnap
+                                      ? (uint64_t)(uintptr_t)(mem + off[stubs + it->exit])
+                                                : (uint64_t)(uintptr_t)(mem + off[common + 1]);
+        env.value[JIT_SYM_TARGET] = it->target == TGT_HEAD
+                                        ? (uint64_t)(uintptr_t)(mem + off[e->head])
+                                        : (uint64_t)(uintptr_t)(mem + off[common]);
+        uint8_t *d = NULL;
+        if (s->data_size) {
+            dat = patch_data_at(s, dat);
+            d = mem + data_at + dat;
+            dat += s->data_size;
+        }
+        if (!patch_stencil(s, mem + off[i], d, &env)) {
+            mc_cancel(J->mc);
+            free(off);
+            static _Thread_local char msg[200];
+            snprintf(msg, sizeof msg, "%s", env.error);
+            *detail = msg;
+            return JA_PATCH;
+        }
+    }
+    T->mcode = mc_end(J->mc, tramp_at + env.tramp_used);
+    T->msize = (uint32_t)(tramp_at + env.tramp_used);
+    T->head_off = off[e->head];
+    free(off);
+    return JA__COUNT;
+}
+
+JitAbort emit_trace(JitState *J, Trace *T, const char **detail)
+{
+    Emit e;
+    memset(&e, 0, sizeof e);
+    e.J = J;
+    e.T = T;
+    e.start = calloc((size_t)T->nir, sizeof(int));
+    e.end = calloc((size_t)T->nir, sizeof(int));
+    T->loc = calloc((size_t)T->nir, sizeof(IRLoc));
+    if (e.start == NULL || e.end == NULL || T->loc == NULL)
+        abort();
+    liveness(&e);
+    JitAbort res = JA_REGS;
+    for (e.K = 4; e.K >= 2; e.K--) {
+        e.nitems = 0;
+        e.fixed[0] = e.fixed[1] = 0;
+        e.fail = NULL;
+        if (!allocate(&e))
+            continue;
+        bool ok = emit_entry(&e);
+        e.head = e.nitems;
+        for (IRRef r = 1; ok && r < T->nir; r++) {
+            e.pos = r;
+            ok = emit_ins(&e, r);
+        }
+        if (ok && emit_backedge(&e)) {
+            res = place(&e, detail);
+            break;
+        }
+    }
+    if (res == JA_REGS)
+        *detail = e.fail;
+    free(e.items);
+    free(e.start);
+    free(e.end);
+    return res;
+}

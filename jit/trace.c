@@ -1,0 +1,380 @@
+/* trace.c -- the trace state machine and the JIT's life cycle.
+**
+**   idle --hot LOOP--> recording --back-edge--> compiling --> installed
+**                          |                        |
+**                          +------ abort <----------+
+**
+** Installing a trace rewrites its loop's LOOP word to JLOOP (opcode only:
+** A and sBx stay) and stores the trace number in fn->hotcounts[A], which a
+** JLOOP does not count with. Dropping a trace (flush, jit.off(), an entry
+** that keeps failing) rewrites it back to LOOP and re-arms the counter.
+** An abort penalizes the loop: its counter restarts at hotloop doubled per
+** abort, plus up to 15 at random so that loops that abort together do not
+** retry together; after maxabort aborts the loop is blacklisted (ILOOP),
+** and never counts again.
+**
+** GC: a trace keeps its function alive, and with it every constant the
+** trace embeds (they come from the function's constant table, or are
+** nil/true/false and numbers); jit_mark marks them (vm->mark_extra).
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "jit/jit.h"
+#include "jit/trace.h"
+#include "vm/config.h"
+#include "vm/memory.h"
+
+static const char *const abort_msgs[JA__COUNT] = {
+#define JIT_ABORT_MSG(name, msg) msg,
+    JIT_ABORTS(JIT_ABORT_MSG)
+#undef JIT_ABORT_MSG
+};
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int trace_line(const ObjFunction *fn, uint32_t pc)
+{
+    return pc < (uint32_t)fn->ncode ? fn->lines[pc] : 0;
+}
+
+static const char *source_name(const JitState *J, const ObjFunction *fn)
+{
+    if (fn->source != NULL)
+        return fn->source->chars;
+    return J->vm->script_path ? J->vm->script_path : "?";
+}
+
+/* -- State ---------------------------------------------------------------- */
+
+static void jit_mark(VM *vm);
+static bool flush_for_mcode(void *ud);
+
+static JitState *state(VM *vm)
+{
+    if (vm->jit != NULL)
+        return vm->jit;
+    JitState *J = calloc(1, sizeof *J);
+    if (J == NULL)
+        return NULL;
+    J->vm = vm;
+    size_t budget = (size_t)vm->jit_opts.param[PARAM_sizemcode] << 10;
+    J->mc = mc_new(budget, flush_for_mcode, J);
+    if (J->mc == NULL) {
+        free(J);
+        return NULL;
+    }
+    J->ctx.vm = vm;
+    J->ctx.user = J;
+    J->rng = 0x2545F491u;
+    vm->jit = J;
+    vm->mark_extra = jit_mark;
+    return J;
+}
+
+static uint32_t rnd(JitState *J)
+{
+    uint32_t x = J->rng;        /* xorshift32: only for penalty jitter */
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return J->rng = x;
+}
+
+/* -- Penalties and blacklisting -------------------------------------------- */
+
+static void penalize(JitState *J, ObjFunction *fn, int loop, uint32_t loop_pc, JitAbort why)
+{
+    Penalty *p = NULL;
+    for (int k = 0; k < JIT_PENALTY_SLOTS; k++)
+        if (J->pen[k].fn == fn && J->pen[k].loop == loop)
+            p = &J->pen[k];
+    if (p == NULL) {
+        p = &J->pen[J->pen_next];
+        J->pen_next = (J->pen_next + 1) % JIT_PENALTY_SLOTS;
+        p->fn = fn;
+        p->loop = loop;
+        p->aborts = 0;
+    }
+    p->aborts++;
+    Instr *w = &fn->code[loop_pc];
+    if (p->aborts >= jit_param(J, PARAM_maxabort)) {
+        if (INS_OP(*w) == OP_LOOP) {
+            *w = ins_set_op(*w, OP_ILOOP);
+            J->n_blacklisted++;
+            if (J->vm->jit_opts.verbose)
+                fprintf(stderr, "[jit] blacklisted loop at %s:%d\n", source_name(J, fn),
+                        trace_line(fn, loop_pc));
+        }
+        return;
+    }
+    /* A loop whose first iteration has other types than the rest (a
+    ** variable starting as 0 and then holding doubles) is worth another
+    ** try at the very next iteration rather than much later. */
+    if (why == JA_UNSTABLE) {
+        fn->hotcounts[loop] = 1;
+        return;
+    }
+    uint32_t c = (uint32_t)J->vm->hotloop << (p->aborts < 8 ? p->aborts : 8);
+    c += rnd(J) & 15;
+    fn->hotcounts[loop] = (uint16_t)(c > 65535 ? 65535 : c);
+}
+
+void trace_abort(JitState *J, JitAbort why, const char *detail)
+{
+    Trace *T = J->cur;
+    if (J->phase != JS_RECORDING || T == NULL)
+        return;
+    if (J->vm->jit_opts.verbose) {
+        char msg[160];
+        snprintf(msg, sizeof msg, abort_msgs[why], detail ? detail : "?");
+        fprintf(stderr, "[jit] abort at %s:%d: %s\n", source_name(J, T->fn),
+                trace_line(T->fn, J->rec.at), msg);
+    }
+    J->n_aborts++;
+    penalize(J, T->fn, T->loop, T->loop_pc, why);
+    trace_free_ir(T);
+    free(T);
+    J->cur = NULL;
+    J->phase = JS_IDLE;
+    J->compile_ns += now_ns() - J->t_start;
+}
+
+/* -- Dropping traces ------------------------------------------------------ */
+
+static void unhook(Trace *T, uint16_t count)
+{
+    Instr *w = &T->fn->code[T->loop_pc];
+    if (INS_OP(*w) == OP_JLOOP && T->fn->hotcounts[T->loop] == T->no) {
+        *w = ins_set_op(*w, OP_LOOP);
+        T->fn->hotcounts[T->loop] = count;
+    }
+}
+
+static void drop_all(JitState *J)
+{
+    for (int n = 1; n <= J->ntraces; n++) {
+        Trace *T = J->traces[n];
+        if (T == NULL)
+            continue;
+        unhook(T, J->vm->hotloop);
+        trace_free_ir(T);
+        free(T);
+        J->traces[n] = NULL;
+    }
+    J->ntraces = 0;
+    J->n_flushes++;
+}
+
+/* The arena is full: drop everything. No trace runs while one compiles
+** (recording happens in the interpreter), so this can always agree. */
+static bool flush_for_mcode(void *ud)
+{
+    drop_all(ud);
+    return true;
+}
+
+void jit_flush(VM *vm)
+{
+    JitState *J = vm->jit;
+    if (J == NULL || J->running != NULL)
+        return;
+    drop_all(J);
+    mc_flush(J->mc);
+}
+
+void jit_set_on(VM *vm, bool on)
+{
+    vm->jit_opts.on = on;
+    if (!on)
+        jit_flush(vm);
+}
+
+/* -- Recording ------------------------------------------------------------ */
+
+void jit_hot_loop(VM *vm, ObjFunction *fn, int loop, const Instr *ip)
+{
+    fn->hotcounts[loop] = vm->hotloop;
+    if (!vm->jit_opts.on || INS_OP(*ip) != OP_LOOP)
+        return;
+    JitState *J = state(vm);
+    if (J == NULL || J->phase != JS_IDLE)
+        return;
+    if (J->ntraces >= jit_param(J, PARAM_maxtrace))
+        jit_flush(vm);
+    Trace *T = calloc(1, sizeof *T);
+    if (T == NULL)
+        return;
+    T->fn = fn;
+    T->loop = loop;
+    T->loop_pc = (uint32_t)(ip - fn->code);
+    T->start_pc = (uint32_t)((int64_t)T->loop_pc + 1 + INS_SBX(*ip));
+    T->no = J->ntraces + 1;
+    J->cur = T;
+    J->phase = JS_RECORDING;
+    J->t_start = now_ns();
+    rec_start(J, T);
+    if (vm->jit_opts.verbose)
+        fprintf(stderr, "[jit] trace %d start at %s:%d\n", T->no, source_name(J, fn),
+                trace_line(fn, T->start_pc));
+}
+
+bool jit_recording(VM *vm)
+{
+    JitState *J = vm->jit;
+    return J != NULL && J->phase == JS_RECORDING;
+}
+
+bool jit_record(VM *vm, const Instr *pc)
+{
+    JitState *J = vm->jit;
+    if (J == NULL || J->phase != JS_RECORDING)
+        return false;
+    return rec_ins(J, pc);
+}
+
+/* -- Compiling and installing --------------------------------------------- */
+
+void trace_finish(JitState *J)
+{
+    Trace *T = J->cur;
+    const char *detail = NULL;
+    JitAbort why = emit_trace(J, T, &detail);
+    if (why != JA__COUNT) {
+        trace_abort(J, why, detail);
+        return;
+    }
+    if (T->no > J->traces_cap) {
+        int cap = J->traces_cap < 16 ? 16 : J->traces_cap * 2;
+        while (cap < T->no)
+            cap *= 2;
+        Trace **t = realloc(J->traces, sizeof(Trace *) * (size_t)(cap + 1));
+        if (t == NULL) {
+            trace_abort(J, JA_MAXTRACE, NULL);
+            return;
+        }
+        int from = J->traces_cap == 0 ? 0 : J->traces_cap + 1;
+        memset(t + from, 0, sizeof(Trace *) * (size_t)(cap + 1 - from));
+        J->traces = t;
+        J->traces_cap = cap;
+    }
+    /* A flush during emission (arena full) renumbers from 1. */
+    if (T->no > J->ntraces + 1)
+        T->no = J->ntraces + 1;
+    J->traces[T->no] = T;
+    J->ntraces = T->no;
+    Instr *w = &T->fn->code[T->loop_pc];
+    T->fn->hotcounts[T->loop] = (uint16_t)T->no;
+    *w = ins_set_op(*w, OP_JLOOP);
+    J->n_traces++;
+    J->cur = NULL;
+    J->phase = JS_IDLE;
+    J->compile_ns += now_ns() - J->t_start;
+    if (J->vm->jit_opts.verbose)
+        fprintf(stderr, "[jit] trace %d stop at %s:%d: %d IR, %d exits, %u bytes\n", T->no,
+                source_name(J, T->fn), trace_line(T->fn, T->loop_pc), T->nir - 1, T->nsnap,
+                T->msize);
+    if (J->vm->jit_opts.dump)
+        dump_trace(stderr, T);
+}
+
+/* -- Running -------------------------------------------------------------- */
+
+const Instr *jit_run(VM *vm, ObjFunction *fn, int loop, Value *base)
+{
+    JitState *J = vm->jit;
+    Trace *T = J != NULL && fn->hotcounts[loop] <= J->ntraces ? J->traces[fn->hotcounts[loop]]
+                                                               : NULL;
+    LX_ASSERT(T != NULL && T->fn == fn, "a JLOOP names an installed trace of its function");
+    if (!vm->jit_opts.on || J->running != NULL)
+        return fn->code + T->start_pc;
+    memset(J->ctx.gpr, 0, sizeof J->ctx.gpr);
+    memset(J->ctx.fpr, 0, sizeof J->ctx.fpr);
+    J->running = T;
+    T->entries++;
+    const Instr *pc = (const Instr *)(uintptr_t)jit_enter(T->mcode, &J->ctx, base);
+    J->running = NULL;
+    /* Entry guards failing again and again: the loop now starts with
+    ** other types than the trace was recorded for. Drop the trace, so the
+    ** loop can be recorded again (an abort, so this cannot go on forever). */
+    uint32_t bad = T->snaps[0].count;
+    if (bad >= (uint32_t)jit_param(J, PARAM_hotexit) && bad * 2 >= T->entries) {
+        if (vm->jit_opts.verbose)
+            fprintf(stderr, "[jit] trace %d dropped at %s:%d: %s\n", T->no, source_name(J, fn),
+                    trace_line(fn, T->start_pc), abort_msgs[JA_ENTRY]);
+        unhook(T, vm->hotloop);
+        J->traces[T->no] = NULL;
+        J->n_aborts++;
+        penalize(J, fn, loop, T->loop_pc, JA_ENTRY);
+        trace_free_ir(T);
+        free(T);
+    }
+    return pc;
+}
+
+/* -- Statistics, GC, freeing ---------------------------------------------- */
+
+void jit_stats(VM *vm, JitStats *out)
+{
+    memset(out, 0, sizeof *out);
+    JitState *J = vm->jit;
+    if (J == NULL)
+        return;
+    McStats ms;
+    mc_stats(J->mc, &ms);
+    out->traces = (double)J->n_traces;
+    out->aborts = (double)J->n_aborts;
+    out->exits = (double)J->n_exits;
+    out->mcode_bytes = (double)ms.used;
+    out->compile_us = (double)(J->compile_ns / 1000);
+    out->blacklisted = (double)J->n_blacklisted;
+    out->flushes = (double)J->n_flushes;
+}
+
+static void mark_trace(VM *vm, const Trace *T)
+{
+    gc_mark_obj(vm, (Obj *)T->fn);
+    for (IRRef r = 1; r < T->nir; r++)
+        if (T->ir[r].op == IR_KVAL)
+            gc_mark_value(vm, T->k[T->ir[r].a]);
+}
+
+static void jit_mark(VM *vm)
+{
+    JitState *J = vm->jit;
+    if (J == NULL)
+        return;
+    for (int n = 1; n <= J->ntraces; n++)
+        if (J->traces[n] != NULL)
+            mark_trace(vm, J->traces[n]);
+    if (J->cur != NULL)
+        mark_trace(vm, J->cur);
+}
+
+void jit_free(VM *vm)
+{
+    JitState *J = vm->jit;
+    if (J == NULL)
+        return;
+    for (int n = 1; n <= J->ntraces; n++)
+        if (J->traces[n] != NULL) {
+            trace_free_ir(J->traces[n]);
+            free(J->traces[n]);
+        }
+    free(J->traces);
+    if (J->cur != NULL) {
+        trace_free_ir(J->cur);
+        free(J->cur);
+    }
+    mc_free(J->mc);
+    free(J);
+    vm->jit = NULL;
+    vm->mark_extra = NULL;
+}

@@ -1,0 +1,125 @@
+/* trace.h -- the JIT's state and the interfaces between its stages.
+**
+** One JitState per VM (vm->jit), made the first time a loop gets hot.
+** trace.c owns the order of things: idle -> recording (record.c) ->
+** compiling (emit.c) -> installed (the loop's word is JLOOP) or aborted.
+** Every failure is an abort with a reason from JIT_ABORTS; an abort
+** penalizes the loop (its counter restarts higher, with a little
+** randomness) and after maxabort aborts blacklists it (LOOP -> ILOOP).
+*/
+#ifndef LX_JIT_TRACE_H
+#define LX_JIT_TRACE_H
+
+#include <stdint.h>
+
+#include "jit/abi.h"
+#include "jit/ir.h"
+#include "jit/mcode.h"
+#include "vm/opcodes.h"
+#include "vm/vm.h"
+
+/* -- Abort reasons -------------------------------------------------------
+** X(name, message); %s in a message is the abort's detail (an opcode). */
+#define JIT_ABORTS(X)                                                         \
+    X(NYIBC,    "NYI: bytecode %s")                                           \
+    X(NYITYPE,  "NYI: %s on these operand types")                             \
+    X(INNER,    "inner loop in root trace")                                   \
+    X(LEAVE,    "leaving loop in root trace")                                 \
+    X(FLOW,     "unexpected control flow")                                    \
+    X(OVERFLOW, "int overflow while recording %s")                            \
+    X(UNDEF,    "undefined global")                                           \
+    X(TRACEOV,  "trace too long")                                             \
+    X(SNAPOV,   "too many snapshots")                                         \
+    X(UNSTABLE, "type of a loop-carried slot changes in the loop")            \
+    X(REGS,     "register allocation failed: %s")                     \
+    X(MCODE,    "out of machine-code memory")                                 \
+    X(PATCH,    "patching failed: %s")                                        \
+    X(MAXTRACE, "too many traces")                                            \
+    X(ENTRY,    "trace kept failing its entry guards")                        \
+    X(OFF,      "JIT switched off while recording")
+
+typedef enum {
+#define JIT_ABORT_ENUM(name, msg) JA_##name,
+    JIT_ABORTS(JIT_ABORT_ENUM)
+#undef JIT_ABORT_ENUM
+    JA__COUNT
+} JitAbort;
+
+/* -- The recorder's state ----------------------------------------------- */
+
+typedef struct {
+    IRRef slot[LX_MAX_REGS];      /* the ref a frame slot holds, 0: none */
+    IRRef sload[LX_MAX_REGS];     /* the slot's SLOAD, 0: none */
+    uint8_t modified[LX_MAX_REGS]; /* written since the loop head */
+    int frame;                    /* vm->frame_count - 1 when it started */
+    const Instr *next;            /* the pc it expects next */
+    uint32_t at;                  /* pc of the instruction being recorded */
+} Recorder;
+
+/* Penalties of loops whose recording aborted: a small cache. */
+#define JIT_PENALTY_SLOTS 64
+
+typedef struct {
+    ObjFunction *fn;
+    int loop;
+    uint16_t aborts;
+} Penalty;
+
+typedef enum { JS_IDLE, JS_RECORDING } JitPhase;
+
+typedef struct JitState {
+    VM *vm;
+    JitPhase phase;
+    Trace *cur;                   /* being recorded */
+    Recorder rec;
+    Trace **traces;               /* by number; [0] unused */
+    int ntraces, traces_cap;
+    McArena *mc;
+    JitCtx ctx;
+    Trace *running;               /* the trace jit_run entered */
+    Penalty pen[JIT_PENALTY_SLOTS];
+    int pen_next;
+    uint32_t rng;
+    /* Counters for jit.stats(). */
+    uint64_t n_traces, n_aborts, n_exits, n_blacklisted, n_flushes;
+    uint64_t compile_ns;
+    uint64_t t_start;             /* when the current recording started */
+} JitState;
+
+static inline int32_t jit_param(const JitState *J, ParamId p)
+{
+    return J->vm->jit_opts.param[p];
+}
+
+/* -- Stage interfaces ---------------------------------------------------- */
+
+/* trace.c: end the current recording with an abort (detail may be NULL). */
+void trace_abort(JitState *J, JitAbort why, const char *detail);
+/* trace.c: the recording reached its back-edge: compile and install. */
+void trace_finish(JitState *J);
+/* trace.c: the source line of pc in fn, for messages. */
+int trace_line(const ObjFunction *fn, uint32_t pc);
+
+/* record.c: start recording T (the recorder's state is reset). */
+void rec_start(JitState *J, Trace *T);
+/* record.c: record one instruction; false when recording ended. */
+bool rec_ins(JitState *J, const Instr *pc);
+
+/* snap.c: take a snapshot of the recorder's modified slots, resuming at
+** pc; returns its number or -1 when there are too many. */
+int snap_take(JitState *J, Trace *T, uint32_t pc);
+/* snap.c: write snapshot n's values into the frame at base, reading
+** registers and spill slots from ctx; returns the pc to resume at. */
+const Instr *snap_restore(const Trace *T, int n, const JitCtx *ctx, Value *base);
+
+/* emit.c: allocate registers and emit T's machine code into J->mc. On
+** failure returns the abort reason and sets *detail. */
+JitAbort emit_trace(JitState *J, Trace *T, const char **detail);
+
+/* exit.c: the exit handler the traces' exit_common calls. */
+uint64_t exit_handler(JitCtx *ctx, Value *base);
+
+/* dump.c: -jdump output for a compiled trace. */
+void dump_trace(FILE *out, const Trace *T);
+
+#endif
