@@ -52,6 +52,7 @@
 #include "vm/memory.h"
 #include "vm/opcodes.h"
 #include "vm/print.h"
+#include "vm/table_inline.h"
 #include "jit/jit.h"
 
 /* GCC's hot label attribute makes it keep the back-edge counter (ticks)
@@ -89,14 +90,10 @@ static inline bool both_double(Value a, Value b)
     return (a < 0xFFF8000000000000ull) & (b < 0xFFF8000000000000ull);
 }
 
-/* The double in a register slot, read from memory into a floating-point
-** register. The barrier keeps the compiler from reusing the integer copy
-** it loaded for the type test: moving a value between integer and vector
-** registers costs more latency than a second load from L1. */
+/* The double in a register slot (the slot's type already tested). */
 static inline double slot_double(const Value *slot)
 {
     double d;
-    __asm__("" ::: "memory");
     memcpy(&d, slot, sizeof d);
     return d;
 }
@@ -400,34 +397,38 @@ static void set_index(VM *vm, Value o, Value idx, Value v)
 ** spill it: a spilled base costs a load in every handler. */
 
 /* -- Hot loops ------------------------------------------------------------
-** INVARIANT(hot-slice): back-edges are counted in a register (`ticks` in
-** vm_run) and charged to a loop's counter in slices: every hot_slice()-th
-** back-edge subtracts the slice from the counter of the loop taking it.
-** A loop running alone is charged exactly one per iteration on average,
-** and a memory read-modify-write per back-edge (a dependency chain through
-** the counter) leaves the fast path. With hotloop below the slice, the
-** slice is 1 and counting is exact (-jstress). */
-#define LX_HOTSLICE 8
+** INVARIANT(hot-slice): back-edges are counted down in a register
+** (`ticks` in vm_run, set to `slice`) and charged to a loop's counter in
+** slices: when ticks runs out, the loop taking that back-edge is charged
+** the slice, and the next slice is the smaller of LX_HOTSLICE and what is
+** left of that loop's counter, so a loop running alone reaches zero at
+** exactly its hotloop-th back-edge; loops that interleave are charged
+** approximately. The fast path is one register decrement and branch: no
+** memory read-modify-write per back-edge (which would chain every
+** iteration through the counter's store). */
+#define LX_HOTSLICE 32
 
-static inline uint32_t hot_slice(VM *vm)
+static inline uint32_t hot_slice(uint32_t left)
 {
-    return vm->hotloop < LX_HOTSLICE ? (vm->hotloop > 0 ? vm->hotloop : 1) : LX_HOTSLICE;
+    return left == 0 ? 1 : left < LX_HOTSLICE ? left : LX_HOTSLICE;
 }
 
-/* Charge one slice to loop `loop` of fn (its LOOP word at ip); at zero,
-** the hook. True when the hook ran (the JIT may have started recording). */
-static bool hot_charge(VM *vm, ObjFunction *fn, int loop, const Instr *ip)
+/* Charge `slice` back-edges to loop `loop` of fn. False when its counter
+** ran out: the caller then calls the hook (out of line, so the common
+** charge stays a few instructions). *next is the next slice. */
+static inline bool hot_charge(VM *vm, ObjFunction *fn, int loop, uint32_t slice,
+                              uint32_t *next)
 {
     if (UNLIKELY(vm->budget != 0) && --vm->budget == 0)
         vm_error(vm, "Execution budget exhausted.");
-    uint32_t slice = hot_slice(vm);
     uint16_t *h = &fn->hotcounts[loop];
-    if (*h <= slice) {
-        vm_hot_loop(vm, fn, loop, ip);
-        return true;
+    if (UNLIKELY(*h <= slice)) {
+        *next = hot_slice(vm->hotloop);
+        return false;
     }
     *h = (uint16_t)(*h - slice);
-    return false;
+    *next = hot_slice(*h);
+    return true;
 }
 
 /* -- The loop ---------------------------------------------------------------- */
@@ -507,7 +508,7 @@ static void trace_exec(VM *vm, CallFrame *frame, const Instr *ip, Value *base)
     do {                                                                  \
         const Value *pb = (pb_), *pc = (pc_);                             \
         Value vb = *pb, vc = *pc;                                         \
-        if (both_int(vb, vc)) {                                           \
+        if (LIKELY(both_int(vb, vc))) {                                   \
             int32_t r_;                                                   \
             if (LIKELY(!OVF(as_int(vb), as_int(vc), &r_))) {              \
                 RA = int_val(r_);                                         \
@@ -529,11 +530,17 @@ static void trace_exec(VM *vm, CallFrame *frame, const Instr *ip, Value *base)
         DISPATCH();                                                       \
     } while (0)
 
-/* Multiplication: an int product of 0 with a negative operand is -0. */
+/* Multiplication: an int product of 0 with a negative operand is -0.
+** Doubles are tested first: products are mostly floating-point work
+** (mandelbrot-like loops), and an int-first test costs them a miss. */
 #define ARITH_MUL(pb_, pc_)                                               \
     do {                                                                  \
         const Value *pb = (pb_), *pc = (pc_);                             \
         Value vb = *pb, vc = *pc;                                         \
+        if (both_double(vb, vc)) {                                        \
+            store_double(&RA, slot_double(pb) * slot_double(pc));         \
+            DISPATCH();                                                   \
+        }                                                                 \
         if (both_int(vb, vc)) {                                           \
             int32_t x_ = as_int(vb), y_ = as_int(vc), r_;                 \
             if (LIKELY(!__builtin_mul_overflow(x_, y_, &r_)) &&           \
@@ -542,10 +549,6 @@ static void trace_exec(VM *vm, CallFrame *frame, const Instr *ip, Value *base)
                 DISPATCH();                                               \
             }                                                             \
             RA = double_val((double)x_ * (double)y_);                     \
-            DISPATCH();                                                   \
-        }                                                                 \
-        if (LIKELY(both_double(vb, vc))) {                                \
-            store_double(&RA, slot_double(pb) * slot_double(pc));         \
             DISPATCH();                                                   \
         }                                                                 \
         if (is_number(vb) && is_number(vc)) {                             \
@@ -678,9 +681,10 @@ void vm_run(VM *vm, int stop_frame)
     /* -- end of the JIT recording hook -- */
     CallFrame *frame;
     Value *base;
-    uint32_t ticks = hot_slice(vm);   /* back-edges until the next charge */
+    uint32_t slice = hot_slice(vm->hotloop);
+    uint32_t ticks = slice;           /* back-edges until the next charge */
     const Instr *ip;
-    Instr i;
+    uint64_t i;         /* the instruction, zero-extended (cheaper decoding) */
 
     RELOAD();
     DISPATCH();
@@ -810,9 +814,13 @@ do_switch:
     loop_charge:
         /* i is the LOOP word, ip its target. */
         SAVE_PC();
-        if (hot_charge(vm, frame->closure->fn, (int)INS_A(i), ip - INS_SBX(i) - 1))
-            JIT_SYNC();                 /* the loop may now be recorded */
-        ticks = hot_slice(vm);
+        if (LIKELY(hot_charge(vm, frame->closure->fn, (int)INS_A(i), slice, &slice))) {
+            ticks = slice;
+            DISPATCH();
+        }
+        ticks = slice;
+        vm_hot_loop(vm, frame->closure->fn, (int)INS_A(i), ip - INS_SBX(i) - 1);
+        JIT_SYNC();                     /* the loop may now be recorded */
         RELOAD();       /* base need not live across the calls: see below */
         DISPATCH();
     }
@@ -873,12 +881,14 @@ do_switch:
         SAVE_PC();
         if (LIKELY(is_obj_type(recv, OBJ_INSTANCE))) {
             ObjInstance *in = AS_INSTANCE(recv);
-            if (UNLIKELY(in->fields.count > 0 && tab_get(&in->fields, name, &m))) {
-                *fs = m;               /* a field holding a callable */
+            Value *slot = tab_lookup(&in->fields, name);
+            if (UNLIKELY(slot != NULL)) {
+                *fs = *slot;           /* a field holding a callable */
                 goto call_any;
             }
-            if (LIKELY(tab_get(&in->klass->methods, name, &m))) {
-                cl = AS_CLOSURE(m);
+            slot = tab_lookup(&in->klass->methods, name);
+            if (LIKELY(slot != NULL)) {
+                cl = AS_CLOSURE(*slot);
                 goto enter_closure;
             }
             RT_ERROR("Undefined property '%s'.", name->chars);
@@ -1029,9 +1039,9 @@ do_switch:
         Value o = RB;
         ObjString *name = AS_STRING(KC);
         if (LIKELY(is_obj_type(o, OBJ_INSTANCE))) {
-            Value v;
-            if (LIKELY(tab_get(&AS_INSTANCE(o)->fields, name, &v))) {
-                RA = v;
+            Value *slot = tab_lookup(&AS_INSTANCE(o)->fields, name);
+            if (LIKELY(slot != NULL)) {
+                RA = *slot;
                 DISPATCH();
             }
         }
@@ -1044,6 +1054,13 @@ do_switch:
         Value o = RA;
         if (UNLIKELY(!is_obj_type(o, OBJ_INSTANCE)))
             RT_ERROR("Only instances have fields.");
+        /* An existing field is overwritten in place; a new one may grow
+        ** the table (and so collect). */
+        Value *slot = tab_lookup(&AS_INSTANCE(o)->fields, AS_STRING(KB));
+        if (LIKELY(slot != NULL)) {
+            *slot = RC;
+            DISPATCH();
+        }
         SAVE_PC();
         tab_set(vm, &AS_INSTANCE(o)->fields, AS_STRING(KB), RC);
         DISPATCH();

@@ -95,6 +95,11 @@ struct VM {
     char **argv;            /* (argv[0] is the first argument, not the path) */
     bool stderr_tty;        /* add source lines and carets to diagnostics */
     bool trace_hot;         /* debug: report loop counters reaching zero */
+    /* Fuzzing and embedding: when nonzero, counts down at every hot-counter
+    ** charge (every few loop back-edges, INVARIANT(hot-slice)); the charge
+    ** that takes it to zero raises `Execution budget exhausted.` A signal
+    ** handler may store 1 to stop the program at its next charge. */
+    volatile uint32_t budget;
     uint16_t hotloop;       /* start value of loop hot counters (LX_HOTLOOP) */
     void *jit;              /* owned by jit/, NULL while there is no JIT */
     /* What the command line decided about the JIT (cli/main.c copies it
