@@ -8,7 +8,7 @@
 #   make test          deps, build, run every suite; the last line of
 #                      stdout is the total "N passed, M failed"
 #   make test-unit | test-selftest | test-golden | test-gcstress | test-asan
-#     | test-bench     one part of `make test`
+#     | test-bench | test-observe   one part of `make test`
 #   make bench         run the benchmarks against lua5.4 (installed by
 #                      `make bench-deps`) and put the table in bench/README.md
 #   make fuzz | difftest | valgrind   see tests/fuzz/fuzz.mk
@@ -67,7 +67,7 @@ MODES      := release debug asan
 STD_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -I.
 SANITIZE   := -fsanitize=address,undefined -fno-omit-frame-pointer \
               -fno-sanitize-recover=all
-LOX_LIBS   := -lreadline -lffi -lm -ldl
+LOX_LIBS   := -lreadline -lffi -lcapstone -lm -ldl
 UNIT_LIBS  := -lcmocka
 
 MODE_CFLAGS_release  := -O2
@@ -158,7 +158,8 @@ FORCE:
 # -- Dependencies (Debian packages) ------------------------------------------
 
 # gcc and make are assumed; linux-perf is only for `perf` users.
-DEB_PKGS := libreadline-dev libcmocka-dev libffi-dev clang libclang-rt-14-dev pkg-config
+DEB_PKGS := libreadline-dev libcmocka-dev libffi-dev libcapstone-dev clang libclang-rt-14-dev \
+            pkg-config
 
 .PHONY: deps
 deps:
@@ -215,10 +216,11 @@ SUITE_gcstress = $(GOLDEN) --timeout $(GCSTRESS_TIMEOUT) --flags --stress-gc \
                  ./$(BIN_release) $(GOLDEN_DIRS)
 SUITE_asan     = $(SAN_ENV) $(GOLDEN) $(BIN_asan) $(GOLDEN_DIRS)
 SUITE_bench    = tests/bench/run.sh ./$(BIN_release)
+SUITE_observe  = tests/observe/run.sh ./$(BIN_release)
 
 include tests/fuzz/fuzz.mk
 
-TEST_SUITES := unit selftest joff jon jstress gcstress asan bench $(RELIABILITY_SUITES)
+TEST_SUITES := unit selftest joff jon jstress gcstress asan bench observe $(RELIABILITY_SUITES)
 TEST_BUILD  := $(BIN_release) $(BIN_asan) $($(UNIT_MODE)_UNIT_BINS) $(RUN_GOLDEN) \
                $(RELIABILITY_BUILD)
 
@@ -244,6 +246,7 @@ $(eval $(call test_target,test-golden,joff jon jstress,$(BIN_release) $(RUN_GOLD
 $(eval $(call test_target,test-gcstress,gcstress,$(BIN_release) $(RUN_GOLDEN)))
 $(eval $(call test_target,test-asan,asan,$(BIN_asan) $(RUN_GOLDEN)))
 $(eval $(call test_target,test-bench,bench,$(BIN_release)))
+$(eval $(call test_target,test-observe,observe,$(BIN_release)))
 
 # -- Benchmarks --------------------------------------------------------------
 

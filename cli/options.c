@@ -18,6 +18,8 @@ static int find_option(const char *a)
             return i;
     if (strcmp(a, "-h") == 0)
         return OPT_HELP;
+    if (strncmp(a, "-jdump=", 7) == 0 && a[7] != '\0')
+        return OPT_JDUMP; /* -jdump=FILE */
     if (strncmp(a, "-O", 2) == 0 && a[2] != '\0')
         return OPT_PARAM; /* -Oname=value, LuaJIT's spelling */
     return -1;
@@ -58,7 +60,10 @@ int cli_parse(int argc, char **argv, bool stdin_tty, CliOptions *o, char *err, s
         case OPT_JOFF: o->jit.on = false; break;
         case OPT_JON: o->jit.on = true; break;
         case OPT_JV: o->jit.verbose = true; break;
-        case OPT_JDUMP: o->jit.dump = true; break;
+        case OPT_JDUMP:
+            o->jit.dump = true;
+            o->jit.dump_file = a[6] == '=' ? a + 7 : NULL;
+            break;
         case OPT_JSTRESS: o->jit.stress = true; break;
         case OPT_PARAM: {
             const char *msg = param_parse(&o->jit, value ? value : a + 2);
@@ -70,6 +75,7 @@ int cli_parse(int argc, char **argv, bool stdin_tty, CliOptions *o, char *err, s
         }
         case OPT_PERF: o->jit.perf = true; break;
         case OPT_STRESS_GC: o->stress_gc = true; break;
+        case OPT_STRESS_STACK: o->stress_stack = true; break;
         case OPT_DUMP_BC: o->dump_bytecode = true; break;
         case OPT_DEBUG_HOT: o->debug_hot = true; break;
         case OPT_HELP: help = true; break;

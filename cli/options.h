@@ -26,11 +26,12 @@
     X(JOFF,       "-joff",           NULL,         "turn the JIT compiler off")     \
     X(JON,        "-jon",            NULL,         "turn the JIT compiler on (the default)") \
     X(JV,         "-jv",             NULL,         "log trace starts, ends and aborts to stderr") \
-    X(JDUMP,      "-jdump",          NULL,         "print each trace's IR and machine code") \
+    X(JDUMP,      "-jdump",          NULL,         "dump each trace: source, bytecode, IR, mcode (-jdump=FILE)") \
     X(JSTRESS,    "-jstress",        NULL,         "compile every loop as soon as it runs (testing)") \
     X(PARAM,      "-O",              "NAME=VALUE", "set a JIT parameter (list below)") \
-    X(PERF,       "--perf",          NULL,         "write /tmp/perf-PID.map so perf names JIT code") \
+    X(PERF,       "--perf",          NULL,         "write /tmp/perf-PID.map and /tmp/jit-PID.dump for perf") \
     X(STRESS_GC,  "--stress-gc",     NULL,         "collect garbage at every allocation (testing)") \
+    X(STRESS_STACK, "--stress-stack", NULL,        "move the VM stack at every call (testing)") \
     X(DUMP_BC,    "--dump-bytecode", NULL,         "print the compiled bytecode before running") \
     X(DEBUG_HOT,  "--debug-hot",     NULL,         "report loop counters reaching zero")  \
     X(HELP,       "--help",          NULL,         "show this help and exit")       \
@@ -59,6 +60,7 @@ typedef struct {
     int argc;           /* the script's arguments */
     char **argv;
     bool stress_gc;
+    bool stress_stack;
     bool debug_hot;
     bool dump_bytecode;
     JitOptions jit;

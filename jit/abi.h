@@ -62,7 +62,7 @@ typedef struct JitCtx {
     uint64_t gpr[JIT_NGPR];     /* r0..r3 at the last exit */
     double fpr[JIT_NFPR];       /* f0..f7 at the last exit */
     uint32_t exit_no;           /* the exit taken, set by exit_stub */
-    uint32_t unused;
+    uint32_t iters;             /* back-edges taken since jit_run entered */
     void *vm;                   /* the VM, for exit handlers and helpers */
     void *user;                 /* free for the JIT's own bookkeeping */
     uint64_t spill[JIT_NSPILL]; /* spill slots: spill/reload stencils */

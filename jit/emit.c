@@ -115,6 +115,8 @@ static void liveness(Emit *e)
             use(e, ins->a, r);
         if (ir_mode_b[ins->op] == IRM_R)
             use(e, ins->b, r);
+        if (ins->op == IR_ISTORE)
+            use(e, ins->c, r);
         if (ins->snap != IR_NOSNAP) {
             const Snapshot *sn = &T->snaps[ins->snap];
             for (uint32_t k = sn->start; k < sn->start + sn->n; k++)
@@ -125,6 +127,11 @@ static void liveness(Emit *e)
     ** read at the head but never modified stay live around the loop. */
     for (int b = 0; b < T->nback; b++)
         use(e, T->back[b].val, END);
+    if (T->link) {
+        const Snapshot *sn = &T->snaps[T->link - 1];
+        for (uint32_t k = sn->start; k < sn->start + sn->n; k++)
+            use(e, T->smap[k].ref, END);
+    }
     for (IRRef r = 1; r < T->nir; r++) {
         if (T->ir[r].op != IR_SLOAD)
             continue;
@@ -147,6 +154,7 @@ static bool has_result(const IRIns *ins)
 {
     switch (ins->op) {
     case IR_KINT: case IR_KNUM: case IR_KVAL: case IR_GSTORE: case IR_USTORE:
+    case IR_XSTORE: case IR_FSTORE: case IR_MCHECK: case IR_ISTORE: case IR_LPUSH:
         return false;
     default:
         return ins->t != IRT_NONE && !(ins->op >= IR_LT && ins->op <= IR_NEV);
@@ -369,6 +377,10 @@ static bool emit_load(Emit *e, IRRef ref, IRIns *ins, JitTemplate load)
     Item *it = item(e, stencil_id(load, s, 0, 0));
     it->op0 = ins->a;
     it->k = (uint64_t)(uintptr_t)&vm->globals;
+    if (ins->op == IR_XLOAD) {
+        it->op0 = 0;            /* load_global reads (*(Value **)k)[0] */
+        it->k = e->T->k[ins->a];
+    }
     if (ins->t == IRT_VAL) {
         settle(e, ref, s);
         return true;
@@ -398,9 +410,10 @@ static bool emit_ins(Emit *e, IRRef ref)
         return true;
     case IR_GLOAD:
     case IR_ULOAD:
+    case IR_XLOAD:
         if (!live && ins->t == IRT_VAL)
             return true;
-        return emit_load(e, ref, ins, ins->op == IR_GLOAD ? JIT_T_load_global : JIT_T_load_upval);
+        return emit_load(e, ref, ins, ins->op == IR_ULOAD ? JIT_T_load_upval : JIT_T_load_global);
     case IR_GSTORE:
     case IR_USTORE:
         TRY(a = boxed(e, ins->b));
@@ -408,6 +421,12 @@ static bool emit_ins(Emit *e, IRRef ref)
                                 a, 0, 0));
         it->op0 = ins->a;
         it->k = (uint64_t)(uintptr_t)&e->J->vm->globals;
+        return true;
+    case IR_XSTORE:
+        TRY(a = boxed(e, ins->b));
+        it = item(e, stencil_id(JIT_T_store_global, a, 0, 0));
+        it->op0 = 0;
+        it->k = T->k[ins->a];
         return true;
     case IR_CONV:
         if (!live)
@@ -514,6 +533,68 @@ static bool emit_ins(Emit *e, IRRef ref)
         it = item(e, stencil_id(ins->op == IR_EQV ? JIT_T_guard_val : JIT_T_guard_nval, a, 0, 0));
         it->k = T->k[ins->b];
         it->exit = ins->snap;
+        return true;
+    case IR_FLOAD:
+        TRY(a = in(e, ins->a));
+        TRY(d = out(e, ref));
+        it = item(e, stencil_id(JIT_T_get_field, d, a, 0));
+        it->k = T->k[ins->c];
+        it->exit = ins->snap;
+        settle(e, ref, d);
+        return true;
+    case IR_LLEN:
+        TRY(a = in(e, ins->a));
+        TRY(d = out(e, ref));
+        item(e, stencil_id(JIT_T_list_len, d, a, 0))->exit = ins->snap;
+        settle(e, ref, d);
+        return true;
+    case IR_LPUSH:
+        TRY(a = in(e, ins->a));
+        TRY(b = boxed(e, ins->b));
+        item(e, stencil_id(JIT_T_push_item, a, b, 0))->exit = ins->snap;
+        return true;
+    case IR_FSTORE:
+    case IR_MCHECK:
+        TRY(a = in(e, ins->a));
+        TRY(b = ins->op == IR_FSTORE ? boxed(e, ins->b) : in(e, ins->b));
+        it = item(e, stencil_id(ins->op == IR_FSTORE ? JIT_T_set_field : JIT_T_check_method,
+                                a, b, 0));
+        it->k = T->k[ins->c];
+        it->exit = ins->snap;
+        return true;
+    case IR_ILOAD:
+        TRY(a = in(e, ins->a));
+        TRY(b = in(e, ins->b));
+        TRY(d = out(e, ref));
+        item(e, stencil_id(JIT_T_get_item, d, a, b))->exit = ins->snap;
+        settle(e, ref, d);
+        return true;
+    case IR_ISTORE: {
+        int c;
+        TRY(a = in(e, ins->a));
+        TRY(b = in(e, ins->b));
+        TRY(c = boxed(e, ins->c));
+        item(e, stencil_id(JIT_T_set_item, a, b, c))->exit = ins->snap;
+        return true;
+    }
+    case IR_NCALL:
+        TRY(d = out(e, ref));
+        it = item(e, (JitStencilId)(JIT_ST_call_native_r0 + d));
+        it->op0 = ref;
+        it->helper = (uint64_t)(uintptr_t)exit_call_native;
+        it->exit = ins->snap;
+        settle(e, ref, d);
+        return true;
+    case IR_UNBOX:
+        TRY(a = in(e, ins->a));
+        TRY(d = out(e, ref));
+        if (ins->t == IRT_INT) {
+            item(e, stencil_id(JIT_T_guard_int, a, 0, 0))->exit = ins->snap;
+            item(e, stencil_id(JIT_T_mov, d, a, 0));
+        } else {
+            item(e, stencil_id(JIT_T_unbox_num, d, a, 0))->exit = ins->snap;
+        }
+        settle(e, ref, d);
         return true;
     case IR__COUNT:
         break;
@@ -669,6 +750,11 @@ static bool emit_backedge(Emit *e)
             }
         }
     }
+    /* The frame is exact here, so exit 0 (nothing to restore, resume at
+    ** the head) serves the stop check. */
+    Item *bc = item(e, JIT_ST_check_budget);
+    bc->k = (uint64_t)(uintptr_t)&e->J->vm->budget;
+    bc->exit = 0;
     item(e, JIT_ST_loop)->target = TGT_HEAD;
     return true;
 }
@@ -781,6 +867,14 @@ JitAbort emit_trace(JitState *J, Trace *T, const char **detail)
         for (IRRef r = 1; ok && r < T->nir; r++) {
             e.pos = r;
             ok = emit_ins(&e, r);
+        }
+        if (ok && T->link) {
+            /* A linked trace ends by taking its last exit (rec_link). */
+            Item *it = item(&e, JIT_ST_exit_stub);
+            it->op0 = T->link - 1;
+            it->target = TGT_COMMON;
+            res = place(&e, detail);
+            break;
         }
         if (ok && emit_backedge(&e)) {
             res = place(&e, detail);

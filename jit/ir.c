@@ -32,7 +32,7 @@ const char *const ir_type_names[] = {
 bool ir_can_exit(IROp op, IRType t)
 {
     switch (op) {
-    case IR_SLOAD: case IR_GLOAD: case IR_ULOAD:
+    case IR_SLOAD: case IR_GLOAD: case IR_ULOAD: case IR_XLOAD:
         return t == IRT_INT || t == IRT_NUM;
     case IR_ADD: case IR_SUB: case IR_MUL: case IR_MOD: case IR_NEG:
         return t == IRT_INT;
@@ -40,6 +40,8 @@ bool ir_can_exit(IROp op, IRType t)
     case IR_LT: case IR_LE: case IR_GT: case IR_GE: case IR_EQ: case IR_NE:
     case IR_NLT: case IR_NLE: case IR_NGT: case IR_NGE:
     case IR_TRUTHY: case IR_FALSEY: case IR_EQV: case IR_NEV:
+    case IR_FLOAD: case IR_FSTORE: case IR_MCHECK: case IR_ILOAD: case IR_ISTORE:
+    case IR_UNBOX: case IR_NCALL: case IR_LPUSH: case IR_LLEN:
         return true;
     default:
         return false;
@@ -71,6 +73,7 @@ IRRef ir_emit(Trace *T, IROp op, IRType t, int32_t a, int32_t b)
     ins->snap = IR_NOSNAP;
     ins->a = a;
     ins->b = b;
+    ins->c = 0;
     return T->nir++;
 }
 
@@ -91,6 +94,16 @@ static IRRef kconst(Trace *T, IROp op, IRType t, uint64_t bits)
     T->k = grow(T->k, &T->k_cap, T->nk + 1, sizeof(uint64_t));
     T->k[T->nk] = bits;
     return ir_emit(T, op, t, T->nk++, 0);
+}
+
+int32_t ir_kraw(Trace *T, uint64_t bits)
+{
+    for (int32_t i = 0; i < T->nk; i++)
+        if (T->k[i] == bits)
+            return i;
+    T->k = grow(T->k, &T->k_cap, T->nk + 1, sizeof(uint64_t));
+    T->k[T->nk] = bits;
+    return T->nk++;
 }
 
 IRRef ir_knum(Trace *T, double d)
@@ -123,6 +136,7 @@ void trace_free_ir(Trace *T)
     free(T->k);
     free(T->snaps);
     free(T->smap);
+    free(T->sframes);
     free(T->back);
     free(T->loc);
     memset(T, 0, sizeof *T);

@@ -48,6 +48,24 @@ enum { IRM_N, IRM_R, IRM_L };
     X(ULOAD,  L, N, "upvalue a of the frame's closure; int/num exit on type") \
     X(GSTORE, L, R, "global slot a = b")                                      \
     X(USTORE, L, R, "upvalue a = b")                                          \
+    X(XLOAD,  L, N, "the Value at *(Value **)k[a] (an inlined frame's "       \
+                    "upvalue); int/num exit on type")                         \
+    X(XSTORE, L, R, "*(Value **)k[a] = b")                                    \
+    /* Objects; c is the k[] index of a field or method name. */             \
+    X(FLOAD,  R, N, "field c of the instance a; exits unless it has it")     \
+    X(FSTORE, R, R, "field c of the instance a = b; exits unless it has it") \
+    X(MCHECK, R, R, "exits unless a is an instance with no field c whose "   \
+                    "class's method c is the closure b")                     \
+    X(ILOAD,  R, R, "item b of the list a; exits unless in range")           \
+    X(ISTORE, R, R, "item b of the list a = the ref c; exits unless in "     \
+                    "range")                                                  \
+    X(UNBOX,  R, N, "the Value a as an int or num; exits unless it is one")  \
+    X(LPUSH,  R, R, "append b to the list a; exits unless it has room")      \
+    X(LLEN,   R, N, "the length of the list a (int); exits unless a list")   \
+    /* Calls to C. */                                                         \
+    X(NCALL,  L, R, "call the native b as the CALL/INVOKE its snapshot "     \
+                    "stops at (a: NCALL_*, c: the name's k[] index); exits " \
+                    "before calling when that would call another callee")    \
     /* Arithmetic. */                                                         \
     X(CONV,   R, N, "the int a as a double")                                  \
     X(TOINT,  R, N, "the double a as an int32; exits unless exact, not -0")   \
@@ -92,6 +110,8 @@ typedef struct {
     uint8_t t;          /* IRType of the result (or of the operands, guards) */
     uint16_t snap;      /* the snapshot of a guard, else IR_NOSNAP */
     int32_t a, b;       /* refs or literals, per the op's modes */
+    int32_t c;          /* a third operand: FLOAD FSTORE MCHECK (a name's k[]
+                        ** index), ISTORE (a ref); else 0 */
 } IRIns;
 
 typedef int32_t IRRef;
@@ -122,7 +142,21 @@ typedef struct {
     uint16_t n;
     uint16_t ref;       /* the first IR instruction after it was taken */
     uint32_t count;     /* times this exit was taken */
+    uint16_t nframe;    /* inlined frames to rebuild: sframes[fstart ..] */
+    uint8_t leaves;     /* a loop test's exit: the loop ends there */
+    uint32_t fstart;
 } Snapshot;
+
+/* An inlined call's frame in a snapshot, outermost first. Its pc is in
+** the caller: where the caller resumes when it returns (the word after
+** the CALL); the snapshot's own pc is in the innermost frame's function.
+** INVARIANT(snap-frames-exact): an exit pushes exactly the CallFrames the
+** interpreter had at that instruction (same closures, bases, tops). */
+typedef struct {
+    Value closure;      /* the callee, a KVAL of the trace (so kept alive) */
+    uint32_t base;      /* its slot 0, in slots from the trace's frame base */
+    uint32_t ret_pc;    /* the caller's pc after the call */
+} SnapFrame;
 
 /* -- Where each value lives in machine code (jit/emit.c) ---------------- */
 
@@ -159,8 +193,15 @@ typedef struct Trace {
     int nsnap, snap_cap;
     SnapEntry *smap;
     int nsmap, smap_cap;
+    SnapFrame *sframes;
+    int nsframes, sframes_cap;
     LoopSlot *back;
     int nback;
+    /* A trace that ends at an inner loop's compiled back-edge instead of
+    ** looping: 1 + the snapshot its last stencil exits through (resuming
+    ** the interpreter at that JLOOP, which enters the inner trace); 0 for
+    ** a looping trace. */
+    int link;
 
     IRLoc *loc;         /* per ref, after emission */
     uint8_t *mcode;
@@ -168,6 +209,8 @@ typedef struct Trace {
     uint32_t head_off;  /* where the loop body starts in mcode */
     uint32_t nspill;
     uint32_t entries;   /* times jit_run entered it */
+    uint64_t iters;     /* loop iterations it ran, over all entries */
+    uint64_t side;      /* exits taken that did not end the loop */
 } Trace;
 
 /* Append an instruction; returns its ref. */
@@ -176,6 +219,9 @@ IRRef ir_emit(Trace *T, IROp op, IRType t, int32_t a, int32_t b);
 IRRef ir_kint(Trace *T, int32_t i);
 IRRef ir_knum(Trace *T, double d);
 IRRef ir_kval(Trace *T, Value v);
+/* A raw 64-bit constant (an address) with no instruction: its k[] index.
+** Never marked by the GC: only for what a KVAL of the trace keeps alive. */
+int32_t ir_kraw(Trace *T, uint64_t bits);
 /* The boxed Value of a constant ref (KINT, KNUM, KVAL). */
 Value ir_kvalue(const Trace *T, IRRef ref);
 bool ir_is_const(const Trace *T, IRRef ref);

@@ -33,6 +33,8 @@ typedef struct {
     Value *K;
     uint32_t at;        /* pc of the instruction, an index in fn->code */
     int snap;           /* its snapshot, once taken */
+    ObjFunction *fn;    /* the function of the frame being recorded */
+    uint32_t off;       /* its slot 0, in slots from the trace's base */
 } Rec;
 
 #define FAIL(r, why, detail) (trace_abort((r)->J, (why), (detail)), false)
@@ -46,24 +48,28 @@ static IRType type_of(Value v)
 
 /* The IR value of frame slot s: an SLOAD typed by what it holds now (a
 ** guard at the trace's entry, exit 0) the first time it is read. */
+/* Only the trace's own frame has slots to load: an inlined frame's slots
+** are all mapped when the call is recorded (arguments by the caller, the
+** rest nil), so a miss there cannot happen. */
 static IRRef get_slot(Rec *r, int s)
 {
     Recorder *R = &r->J->rec;
-    if (R->slot[s] != 0)
-        return R->slot[s];
+    int g = (int)r->off + s;
+    if (R->slot[g] != 0)
+        return R->slot[g];
     IRType t = type_of(r->base[s]);
-    IRRef ref = ir_emit(r->T, IR_SLOAD, t, s, 0);
+    IRRef ref = ir_emit(r->T, IR_SLOAD, t, g, 0);
     if (ir_can_exit(IR_SLOAD, t))
         r->T->ir[ref].snap = 0;
-    R->slot[s] = ref;
-    R->sload[s] = ref;
+    R->slot[g] = ref;
+    R->sload[g] = ref;
     return ref;
 }
 
 static void set_slot(Rec *r, int s, IRRef ref)
 {
-    r->J->rec.slot[s] = ref;
-    r->J->rec.modified[s] = 1;
+    r->J->rec.slot[r->off + s] = ref;
+    r->J->rec.modified[r->off + s] = 1;
 }
 
 /* Make ref a guard with this instruction's snapshot. */
@@ -232,11 +238,42 @@ static bool rec_equal(Rec *r, IRRef ra, Value va, IRRef rb, Value vb, bool *outc
 
 /* -- Control flow -------------------------------------------------------- */
 
+/* An inner loop that has a trace (its back-edge word is JLOOP): the trace
+** being recorded stops here and links to it through the interpreter. Its
+** last stencil exits through a snapshot of everything it changed, at the
+** instruction being recorded (which made no change yet: a FOR test or the
+** JLOOP word itself); the interpreter redoes that and the JLOOP enters the
+** inner trace. The outer loop's remaining instructions after the inner
+** loop run in the interpreter, whose next outer back-edge enters this
+** trace again. */
+static bool rec_link(Rec *r)
+{
+    /* Not from inside an inlined call: rebuilding its frames at every
+    ** link costs more than the few instructions around the call save. */
+    if (r->J->rec.depth > 0)
+        return FAIL(r, JA_INNER, NULL);
+    int s = snap_take(r->J, r->T, r->at);
+    if (s < 0)
+        return FAIL(r, JA_SNAPOV, NULL);
+    r->T->snaps[s].leaves = 1;  /* its normal end, not a side exit */
+    r->T->link = s + 1;
+    trace_finish(r->J);
+    return false;
+}
+
 /* A test at r->at decided `taken`: the jump word after it runs or not.
 ** Sets *next; *closed when the jump is the trace's own back-edge. */
 static bool rec_branch(Rec *r, bool taken, const Instr **next, bool *closed)
 {
-    const Instr *code = r->T->fn->code;
+    const Instr *code = r->fn->code;
+    /* Where the other direction goes: out of the loop makes this guard's
+    ** exit the loop's normal end, not a side exit (see jit_run). */
+    Instr jw = code[r->at + 1];
+    uint32_t other = !taken && INS_OP(jw) == OP_JMP ? (uint32_t)((int64_t)r->at + 2 + INS_SBX(jw))
+                   : taken ? r->at + 2 : UINT32_MAX;
+    if (r->J->rec.depth == 0 && r->snap >= 0 && other != UINT32_MAX &&
+        (other < r->T->start_pc || other > r->T->loop_pc))
+        r->T->snaps[r->snap].leaves = 1;
     if (!taken) {
         *next = code + r->at + 2;
         return true;
@@ -247,11 +284,13 @@ static bool rec_branch(Rec *r, bool taken, const Instr **next, bool *closed)
         *next = code + r->at + 2 + INS_SBX(j);
         return true;
     case OP_LOOP:
-        if (r->at + 1 == r->T->loop_pc) {
+        if (r->J->rec.depth == 0 && r->at + 1 == r->T->loop_pc) {
             *closed = true;
             return true;
         }
         return FAIL(r, JA_INNER, NULL);
+    case OP_JLOOP:
+        return rec_link(r);
     default:
         return FAIL(r, JA_INNER, NULL);
     }
@@ -287,7 +326,8 @@ static void widen_sloads(Trace *T)
         for (IRRef u = x + 1; u < T->nir && only_conv; u++) {
             const IRIns *ui = &T->ir[u];
             if ((ir_mode_a[ui->op] == IRM_R && ui->a == x && ui->op != IR_CONV) ||
-                (ir_mode_b[ui->op] == IRM_R && ui->b == x))
+                (ir_mode_b[ui->op] == IRM_R && ui->b == x) ||
+                (ui->op == IR_ISTORE && ui->c == x))
                 only_conv = false;
         }
         if (!only_conv)
@@ -321,12 +361,12 @@ static bool close_loop(Rec *r)
     Recorder *R = &r->J->rec;
     Trace *T = r->T;
     int n = 0;
-    for (int s = 0; s < LX_MAX_REGS; s++)
+    for (int s = 0; s < JIT_MAXSLOT; s++)
         n += R->modified[s];
     T->back = calloc((size_t)(n ? n : 1), sizeof(LoopSlot));
     if (T->back == NULL)
         abort();
-    for (int s = 0; s < LX_MAX_REGS; s++) {
+    for (int s = 0; s < JIT_MAXSLOT; s++) {
         if (!R->modified[s])
             continue;
         LoopSlot *ls = &T->back[T->nback++];
@@ -341,6 +381,180 @@ static bool close_loop(Rec *r)
     return false;
 }
 
+/* -- Calls ---------------------------------------------------------------- */
+
+/* CALL of a Lox closure: inlined. The callee is guarded by identity (a
+** redefined function fails the guard), its frame's slots are mapped
+** (arguments are the caller's slots above A, the rest start nil) and the
+** recorder follows the interpreter into it. Snapshots taken inside list
+** the frame (snap.c), so an exit rebuilds it. */
+static bool rec_enter(Rec *r, Instr i, ObjClosure *cl, bool method, const Instr **next);
+
+/* A native called from the trace (IR_NCALL, jit/exit.c): not one that
+** may call back into Lox (sort's comparator, ffi's callbacks), which could
+** move the stack under the trace or run another trace. The result's type
+** is only known once it ran: the next instruction types it (pending). */
+static bool rec_native(Rec *r, Instr i, ObjNative *n, int kind, ObjString *name)
+{
+    int argc = (int)INS_B(i);
+    if (n->data != NIL_VAL || strcmp(n->name->chars, "sort") == 0)
+        return FAIL(r, JA_CALLEE, "a native that may call back");
+    if (argc < n->arity_min || (n->arity_max >= 0 && argc > n->arity_max))
+        return FAIL(r, JA_CALLEE, "a native with the wrong arity");
+    IRRef g = ir_emit(r->T, IR_NCALL, IRT_VAL, kind, ir_kval(r->T, obj_val(n)));
+    r->T->ir[g].c = name != NULL ? ir_kraw(r->T, (uint64_t)(uintptr_t)name) : 0;
+    if (!guard(r, g))
+        return false;
+    set_slot(r, (int)INS_A(i), g);
+    r->J->rec.pending = 1 + (int)r->off + (int)INS_A(i);
+    return true;
+}
+
+/* An instruction left to C (NCALL_OP, run_op in jit/exit.c): PRINT,
+** string concatenation, map indexing. It may allocate or raise, so it
+** runs on the interpreter's state rebuilt like a native call's; a result
+** in R[A] is typed at the next instruction. */
+static bool rec_op(Rec *r, Instr i, bool writes_a)
+{
+    IRRef g = ir_emit(r->T, IR_NCALL, IRT_VAL, NCALL_OP, ir_kval(r->T, NIL_VAL));
+    if (!guard(r, g))
+        return false;
+    if (writes_a) {
+        set_slot(r, (int)INS_A(i), g);
+        r->J->rec.pending = 1 + (int)r->off + (int)INS_A(i);
+    }
+    return true;
+}
+
+static bool rec_call(Rec *r, Instr i, const Instr **next)
+{
+    Value fv = r->base[INS_A(i)];
+    if (is_obj_type(fv, OBJ_NATIVE))
+        return rec_native(r, i, AS_NATIVE(fv), NCALL_CALL, NULL);
+    if (!is_obj_type(fv, OBJ_CLOSURE))
+        return FAIL(r, JA_CALLEE, "a non-closure");
+    return rec_enter(r, i, AS_CLOSURE(fv), false, next);
+}
+
+/* Object a field load or an item load produced: numbers get their type
+** guarded (the IR's types are the values' types). */
+static IRRef typed_value(Rec *r, IRRef v, Value seen)
+{
+    if (is_int(seen))
+        return emit(r, IR_UNBOX, IRT_INT, v, 0);
+    if (is_double(seen))
+        return emit(r, IR_UNBOX, IRT_NUM, v, 0);
+    return v;
+}
+
+/* INVOKE on an instance: guard that the method lookup still finds the
+** closure recorded (no field shadows it, the class's entry is the same),
+** then inline it like a call, `this` in the callee's slot 0. */
+static bool rec_invoke(Rec *r, Instr i, const Instr **next)
+{
+    Value recv = r->base[INS_A(i)];
+    ObjString *name = AS_STRING(r->K[INS_C(i)]);
+    VM *vm = r->J->vm;
+    if (!is_obj_type(recv, OBJ_INSTANCE)) {
+        const Table *t = is_obj_type(recv, OBJ_MODULE) ? &AS_MODULE(recv)->members
+                       : is_obj_type(recv, OBJ_LIST)   ? &vm->list_methods
+                       : is_obj_type(recv, OBJ_STRING) ? &vm->string_methods
+                       : is_obj_type(recv, OBJ_MAP)    ? &vm->map_methods : NULL;
+        Value m;
+        if (t == NULL || !tab_get(t, name, &m) || !is_obj_type(m, OBJ_NATIVE))
+            return FAIL(r, JA_CALLEE, "a method of a non-instance");
+        /* list.push: appended in the trace while the list has room (the
+        ** built-in method tables are fixed: no Lox code can change them). */
+        if (t == &vm->list_methods && INS_B(i) == 1 && strcmp(name->chars, "push") == 0) {
+            IRRef lr = get_slot(r, (int)INS_A(i)), vr = get_slot(r, (int)INS_A(i) + 1);
+            if (!guard(r, ir_emit(r->T, IR_LPUSH, IRT_NONE, lr, vr)))
+                return false;
+            set_slot(r, (int)INS_A(i), ir_kval(r->T, NIL_VAL));
+            return true;
+        }
+        return rec_native(r, i, AS_NATIVE(m),
+                          is_obj_type(recv, OBJ_MODULE) ? NCALL_MODULE : NCALL_METHOD, name);
+    }
+    ObjInstance *in = AS_INSTANCE(recv);
+    Value m;
+    if (in->fields.count > 0 && tab_get(&in->fields, name, &m))
+        return FAIL(r, JA_CALLEE, "a field holding a callable");
+    if (!tab_get(&in->klass->methods, name, &m) || !is_obj_type(m, OBJ_CLOSURE))
+        return FAIL(r, JA_CALLEE, "an undefined method");
+    IRRef k = ir_kval(r->T, m);
+    IRRef g = ir_emit(r->T, IR_MCHECK, IRT_NONE, get_slot(r, (int)INS_A(i)), k);
+    r->T->ir[g].c = ir_kraw(r->T, (uint64_t)(uintptr_t)name);
+    if (!guard(r, g))
+        return false;
+    return rec_enter(r, i, AS_CLOSURE(m), true, next);
+}
+
+/* Enter the inlined call of cl at A with B arguments. */
+static bool rec_enter(Rec *r, Instr i, ObjClosure *cl, bool method, const Instr **next)
+{
+    Recorder *R = &r->J->rec;
+    Trace *T = r->T;
+    int a = (int)INS_A(i), argc = (int)INS_B(i);
+    Value fv = obj_val(cl);
+    ObjFunction *fn = cl->fn;
+    if (argc != fn->arity)
+        return FAIL(r, JA_CALLEE, "a closure with the wrong arity");
+    int maxd = jit_param(r->J, PARAM_maxinline);
+    if (R->depth >= maxd || R->depth >= JIT_MAXINLINE)
+        return FAIL(r, JA_DEPTH, NULL);
+    if (fn == T->fn)
+        return FAIL(r, JA_RECURSE, NULL);
+    for (int d = 1; d <= R->depth; d++)
+        if (R->fr[d].cl->fn == fn)
+            return FAIL(r, JA_RECURSE, NULL);
+    uint32_t nb = r->off + (uint32_t)a;
+    if (nb + (uint32_t)fn->maxslots + 1 > JIT_MAXSLOT)
+        return FAIL(r, JA_DEPTH, NULL);
+    IRRef c = get_slot(r, a);
+    IRRef k = ir_kval(T, fv);
+    if (!method && !guard(r, ir_emit(T, IR_EQV, IRT_VAL, c, T->ir[k].a)))
+        return false;
+    for (int s = 1; s <= argc; s++)
+        get_slot(r, a + s);
+    IRRef nil = ir_kval(T, NIL_VAL);
+    for (uint32_t s = nb + 1 + (uint32_t)argc; s < nb + (uint32_t)fn->maxslots; s++) {
+        R->slot[s] = nil;
+        R->modified[s] = 1;
+    }
+    R->depth++;
+    R->fr[R->depth].cl = cl;
+    R->fr[R->depth].base = nb;
+    R->fr[R->depth].ret_pc = r->at + 1;
+    *next = fn->code;
+    return true;
+}
+
+/* RET / RETNIL of an inlined call: the result goes to the callee's slot 0
+** (the caller's A), and the callee's other slots are forgotten: above A
+** the caller's registers are dead after a call (the interpreter leaves the
+** callee's values there), so they need not be written back. */
+static bool rec_return(Rec *r, Instr i, const Instr **next)
+{
+    Recorder *R = &r->J->rec;
+    VM *vm = r->J->vm;
+    if (R->depth == 0)
+        return FAIL(r, JA_LEAVE, NULL);
+    if (vm->open_upvals != NULL && vm->open_upvals->location >= r->base)
+        return FAIL(r, JA_UPVAL, NULL);
+    IRRef v = INS_OP(i) == OP_RET ? get_slot(r, (int)INS_A(i)) : ir_kval(r->T, NIL_VAL);
+    RecFrame *fr = &R->fr[R->depth];
+    for (uint32_t s = fr->base + 1; s < JIT_MAXSLOT; s++) {
+        R->slot[s] = R->sload[s];
+        R->modified[s] = 0;
+    }
+    R->slot[fr->base] = v;
+    R->modified[fr->base] = 1;
+    R->depth--;
+    ObjFunction *caller = R->depth > 0 ? R->fr[R->depth].cl->fn : r->T->fn;
+    *next = caller->code + fr->ret_pc;
+    return true;
+}
+
 bool rec_ins(JitState *J, const Instr *pc)
 {
     VM *vm = J->vm;
@@ -348,13 +562,33 @@ bool rec_ins(JitState *J, const Instr *pc)
     if (!vm->jit_opts.on)
         return FAIL(&(Rec){.J = J}, JA_OFF, NULL);
     CallFrame *f = &vm->frames[vm->frame_count - 1];
+    Recorder *R = &J->rec;
+    RecFrame *top = &R->fr[R->depth];
+    ObjFunction *cur = R->depth > 0 ? top->cl->fn : T->fn;
     /* INVARIANT(rec-follows): the recorder is called for exactly the
-    ** instructions it predicted, in the frame it started in. */
-    if (vm->frame_count - 1 != J->rec.frame || pc != J->rec.next || f->closure->fn != T->fn)
+    ** instructions it predicted, in the frame it predicted: the one it
+    ** started in or the inlined call it is in. */
+    if (vm->frame_count - 1 != R->frame + R->depth || pc != R->next || f->closure->fn != cur ||
+        (R->depth > 0 && f->closure != top->cl))
         return FAIL(&(Rec){.J = J}, JA_FLOW, NULL);
-    Rec rr = {J, T, vm->stack + f->base, f->consts, (uint32_t)(pc - T->fn->code), -1};
+    Rec rr = {J, T, vm->stack + f->base, f->consts, (uint32_t)(pc - cur->code), -1, cur,
+              R->depth > 0 ? top->base : 0};
     Rec *r = &rr;
     J->rec.at = r->at;
+    J->rec.at_fn = cur;
+    /* A native's result, now in its slot: typed here, with a snapshot
+    ** after the call (an exit must not call it again). */
+    if (R->pending) {
+        int g = R->pending - 1;
+        R->pending = 0;
+        Value v = vm->stack[vm->frames[R->frame].base + (uint32_t)g];
+        if (is_number(v)) {
+            IRRef u = emit(r, IR_UNBOX, is_int(v) ? IRT_INT : IRT_NUM, R->slot[g], 0);
+            if (!u)
+                return false;
+            R->slot[g] = u;
+        }
+    }
     Instr i = *pc;
     const Instr *next = pc + 1;
     bool closed = false;
@@ -397,17 +631,31 @@ bool rec_ins(JitState *J, const Instr *pc)
         emit(r, IR_GSTORE, IRT_NONE, (int32_t)INS_BX(i), get_slot(r, INS_A(i)));
         break;
     case OP_GETUPVAL: {
+        Value v = *f->closure->upvals[INS_B(i)]->location;
+        if (R->depth > 0) {
+            /* An inlined closure is a constant (guarded at its call), so
+            ** its upvalue objects are too: load through their location. */
+            int32_t k = ir_kraw(T, (uint64_t)(uintptr_t)&f->closure->upvals[INS_B(i)]->location);
+            if (!(x = typed_load(r, IR_XLOAD, k, v)))
+                return false;
+            set_slot(r, INS_A(i), x);
+            break;
+        }
         /* The stencils find the closure in register 0, which a method's
         ** frame uses for `this` instead. */
         if (r->base[0] != obj_val(f->closure))
             return FAIL(r, JA_NYIBC, "GETUPVAL in a method");
-        Value v = *f->closure->upvals[INS_B(i)]->location;
         if (!(x = typed_load(r, IR_ULOAD, (int32_t)INS_B(i), v)))
             return false;
         set_slot(r, INS_A(i), x);
         break;
     }
     case OP_SETUPVAL:
+        if (R->depth > 0) {
+            int32_t k = ir_kraw(T, (uint64_t)(uintptr_t)&f->closure->upvals[INS_B(i)]->location);
+            emit(r, IR_XSTORE, IRT_NONE, k, get_slot(r, INS_A(i)));
+            break;
+        }
         if (r->base[0] != obj_val(f->closure))
             return FAIL(r, JA_NYIBC, "SETUPVAL in a method");
         emit(r, IR_USTORE, IRT_NONE, (int32_t)INS_B(i), get_slot(r, INS_A(i)));
@@ -416,6 +664,12 @@ bool rec_ins(JitState *J, const Instr *pc)
     /* -- Arithmetic -- */
     case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_MOD: {
         IROp op = (IROp)(IR_ADD + (INS_OP(i) - OP_ADD));
+        if (INS_OP(i) == OP_ADD && is_obj_type(r->base[INS_B(i)], OBJ_STRING) &&
+            is_obj_type(r->base[INS_C(i)], OBJ_STRING)) {
+            if (!rec_op(r, i, true))
+                return false;
+            break;
+        }
         IRRef a = get_slot(r, INS_B(i)), b = get_slot(r, INS_C(i));
         if (!(x = rec_arith(r, op, a, r->base[INS_B(i)], b, r->base[INS_C(i)], op_names[INS_OP(i)])))
             return false;
@@ -424,6 +678,12 @@ bool rec_ins(JitState *J, const Instr *pc)
     }
     case OP_ADDK: case OP_SUBK: case OP_MULK: case OP_DIVK: case OP_MODK: {
         IROp op = (IROp)(IR_ADD + (INS_OP(i) - OP_ADDK));
+        if (INS_OP(i) == OP_ADDK && is_obj_type(r->base[INS_B(i)], OBJ_STRING) &&
+            is_obj_type(r->K[INS_C(i)], OBJ_STRING)) {
+            if (!rec_op(r, i, true))
+                return false;
+            break;
+        }
         Value vk = r->K[INS_C(i)];
         IRRef a = get_slot(r, INS_B(i));
         if (!(x = rec_arith(r, op, a, r->base[INS_B(i)], rk_number(r, vk), vk, op_names[INS_OP(i)])))
@@ -531,14 +791,148 @@ bool rec_ins(JitState *J, const Instr *pc)
         break;
     }
 
+    /* -- Calls -- */
+    case OP_CALL:
+        if (!rec_call(r, i, &next))
+            return false;
+        break;
+    case OP_INVOKE:
+        if (!rec_invoke(r, i, &next))
+            return false;
+        break;
+    case OP_RET: case OP_RETNIL:
+        if (!rec_return(r, i, &next))
+            return false;
+        break;
+
+    /* -- Fields and items -- */
+    case OP_GETFIELD: {
+        Value o = r->base[INS_B(i)], v;
+        ObjString *name = AS_STRING(r->K[INS_C(i)]);
+        if (!is_obj_type(o, OBJ_INSTANCE) || !tab_get(&AS_INSTANCE(o)->fields, name, &v))
+            return FAIL(r, JA_NYITYPE, "GETFIELD");
+        IRRef g = ir_emit(T, IR_FLOAD, IRT_VAL, get_slot(r, INS_B(i)), 0);
+        T->ir[g].c = ir_kraw(T, (uint64_t)(uintptr_t)name);
+        if (!guard(r, g) || !(x = typed_value(r, g, v)))
+            return false;
+        set_slot(r, INS_A(i), x);
+        break;
+    }
+    case OP_SETFIELD: {
+        Value o = r->base[INS_A(i)], v;
+        ObjString *name = AS_STRING(r->K[INS_B(i)]);
+        if (!is_obj_type(o, OBJ_INSTANCE) || !tab_get(&AS_INSTANCE(o)->fields, name, &v))
+            return FAIL(r, JA_NYITYPE, "SETFIELD");
+        IRRef g = ir_emit(T, IR_FSTORE, IRT_NONE, get_slot(r, INS_A(i)), get_slot(r, INS_C(i)));
+        T->ir[g].c = ir_kraw(T, (uint64_t)(uintptr_t)name);
+        if (!guard(r, g))
+            return false;
+        break;
+    }
+    case OP_PRINT:
+        if (!rec_op(r, i, false))
+            return false;
+        break;
+    case OP_CLOSURE: {
+        ObjFunction *fn = AS_FUNCTION(r->K[INS_BX(i)]);
+        for (int u = 0; u < fn->nupvals; u++)
+            if (fn->upvals[u].is_local)
+                return FAIL(r, JA_NYIBC, "CLOSURE capturing a local");
+        if (!rec_op(r, i, true))
+            return false;
+        break;
+    }
+    case OP_GETINDEX: {
+        Value o = r->base[INS_B(i)], idx = r->base[INS_C(i)];
+        if (is_obj_type(o, OBJ_MAP)) {
+            if (!rec_op(r, i, true))
+                return false;
+            break;
+        }
+        if (!is_obj_type(o, OBJ_LIST) || !is_int(idx) ||
+            (uint32_t)as_int(idx) >= AS_LIST(o)->count)
+            return FAIL(r, JA_NYITYPE, "GETINDEX");
+        Value v = AS_LIST(o)->items[as_int(idx)];
+        IRRef g = emit(r, IR_ILOAD, IRT_VAL, get_slot(r, INS_B(i)), get_slot(r, INS_C(i)));
+        if (!g || !(x = typed_value(r, g, v)))
+            return false;
+        set_slot(r, INS_A(i), x);
+        break;
+    }
+    case OP_SETINDEX: {
+        Value o = r->base[INS_A(i)], idx = r->base[INS_B(i)];
+        if (is_obj_type(o, OBJ_MAP)) {
+            if (!rec_op(r, i, false))
+                return false;
+            break;
+        }
+        if (!is_obj_type(o, OBJ_LIST) || !is_int(idx) ||
+            (uint32_t)as_int(idx) >= AS_LIST(o)->count)
+            return FAIL(r, JA_NYITYPE, "SETINDEX");
+        IRRef lr = get_slot(r, INS_A(i)), ir = get_slot(r, INS_B(i)), vr = get_slot(r, INS_C(i));
+        IRRef g = ir_emit(T, IR_ISTORE, IRT_NONE, lr, ir);
+        T->ir[g].c = vr;
+        if (!guard(r, g))
+            return false;
+        break;
+    }
+
+    /* -- for-in over a list: the iterator state is R[A+1] (the next
+    ** position) and R[A+2] (the length when it started) -- */
+    case OP_ITERPREP: {
+        int a = (int)INS_A(i);
+        if (!is_obj_type(r->base[a], OBJ_LIST))
+            return FAIL(r, JA_NYITYPE, "ITERPREP");
+        IRRef n = emit(r, IR_LLEN, IRT_INT, get_slot(r, a), 0);
+        if (!n)
+            return false;
+        set_slot(r, a + 1, ir_kint(T, 0));
+        set_slot(r, a + 2, n);
+        break;
+    }
+    case OP_ITERNEXT: {
+        int a = (int)INS_A(i);
+        Value o = r->base[a], vp = r->base[a + 1], vc = r->base[a + 2];
+        if (!is_obj_type(o, OBJ_LIST) || !is_int(vp) || !is_int(vc) ||
+            AS_LIST(o)->count != (uint32_t)as_int(vc))
+            return FAIL(r, JA_NYITYPE, "ITERNEXT");
+        ObjList *l = AS_LIST(o);
+        bool more = (uint32_t)as_int(vp) < l->count;
+        IRRef lr = get_slot(r, a), pr = get_slot(r, a + 1), cr = get_slot(r, a + 2);
+        if (ref_type(r, pr) != IRT_INT || ref_type(r, cr) != IRT_INT)
+            return FAIL(r, JA_NYITYPE, "ITERNEXT");
+        IRRef n = emit(r, IR_LLEN, IRT_INT, lr, 0);
+        if (!n || !emit(r, IR_EQ, IRT_INT, n, cr) ||
+            !emit(r, more ? IR_LT : IR_GE, IRT_INT, pr, n))
+            return false;
+        IRRef it = 0, np = 0;
+        if (more) {
+            IRRef g = emit(r, IR_ILOAD, IRT_VAL, lr, pr);
+            if (!g || !(it = typed_value(r, g, l->items[as_int(vp)])) ||
+                !(np = emit(r, IR_ADD, IRT_INT, pr, ir_kint(T, 1))))
+                return false;
+        }
+        if (!rec_branch(r, more, &next, &closed))
+            return false;
+        if (more) {
+            set_slot(r, a + 3, it);
+            set_slot(r, a + 1, np);
+        }
+        break;
+    }
+
     /* -- The loop family -- */
     case OP_LOOP:
-        if (r->at == T->loop_pc) {
+        if (R->depth == 0 && r->at == T->loop_pc) {
             closed = true;
             break;
         }
         return FAIL(r, JA_INNER, NULL);
-    case OP_ILOOP: case OP_JLOOP:
+    case OP_JLOOP:
+        if (J->phase != JS_RECORDING)
+            return false;
+        return rec_link(r);
+    case OP_ILOOP:
         return FAIL(r, JA_INNER, NULL);
 
     default:
@@ -552,7 +946,7 @@ bool rec_ins(JitState *J, const Instr *pc)
     if (closed)
         return close_loop(r);
     uint32_t n = (uint32_t)(next - T->fn->code);
-    if (n < T->start_pc || n > T->loop_pc)
+    if (R->depth == 0 && (n < T->start_pc || n > T->loop_pc))
         return FAIL(r, JA_LEAVE, NULL);
     J->rec.next = next;
     return true;
@@ -566,6 +960,7 @@ void rec_start(JitState *J, Trace *T)
     J->rec.frame = J->vm->frame_count - 1;
     J->rec.next = T->fn->code + T->start_pc;
     J->rec.at = T->start_pc;
+    J->rec.at_fn = T->fn;
     ir_emit(T, IR_KVAL, IRT_NONE, 0, 0);    /* ref 0: "no ref" */
     T->nk = 0;
     /* Snapshot 0: the entry. Its guards exit before anything changed. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "jit/trace.h"
+#include "vm/config.h"
 
 /* -- Taking ------------------------------------------------------------- */
 
@@ -26,8 +27,24 @@ int snap_take(JitState *J, Trace *T, uint32_t pc)
             abort();
     }
     int n = 0;
-    for (int s = 0; s < LX_MAX_REGS; s++)
+    for (int s = 0; s < JIT_MAXSLOT; s++)
         n += J->rec.modified[s];
+    int nf = J->rec.depth;
+    if (nf > 0) {
+        if (T->nsframes + nf > T->sframes_cap) {
+            while (T->nsframes + nf > T->sframes_cap)
+                T->sframes_cap = T->sframes_cap < 16 ? 16 : T->sframes_cap * 2;
+            T->sframes = realloc(T->sframes, sizeof(SnapFrame) * (size_t)T->sframes_cap);
+            if (T->sframes == NULL)
+                abort();
+        }
+        for (int d = 1; d <= nf; d++) {
+            SnapFrame *sf = &T->sframes[T->nsframes + d - 1];
+            sf->closure = obj_val(J->rec.fr[d].cl);
+            sf->base = J->rec.fr[d].base;
+            sf->ret_pc = J->rec.fr[d].ret_pc;
+        }
+    }
     if (T->nsmap + n > T->smap_cap) {
         while (T->nsmap + n > T->smap_cap)
             T->smap_cap = T->smap_cap < 64 ? 64 : T->smap_cap * 2;
@@ -41,8 +58,12 @@ int snap_take(JitState *J, Trace *T, uint32_t pc)
     sn->n = (uint16_t)n;
     sn->ref = (uint16_t)T->nir;
     sn->count = 0;
+    sn->nframe = (uint16_t)nf;
+    sn->leaves = 0;
+    sn->fstart = (uint32_t)T->nsframes;
+    T->nsframes += nf;
     /* Slots in increasing order: INVARIANT(snap-sorted). */
-    for (int s = 0; s < LX_MAX_REGS; s++) {
+    for (int s = 0; s < JIT_MAXSLOT; s++) {
         if (!J->rec.modified[s])
             continue;
         T->smap[T->nsmap].slot = (uint16_t)s;
@@ -78,10 +99,45 @@ static Value exit_value(const Trace *T, IRRef ref, const JitCtx *ctx)
     }
 }
 
+/* The frames of inlined calls, as the interpreter's CALL would have
+** pushed them (vm/interp.c, enter_closure): each one's top is its base
+** plus the function's maxslots, never below the caller's. The frame and
+** stack arrays only grow, and both had room for these frames when the
+** trace was recorded, so no reallocation happens here. */
+static const Instr *push_frames(const Trace *T, const Snapshot *sn, VM *vm, Value *base)
+{
+    uint32_t root = (uint32_t)(base - vm->stack);
+    CallFrame *caller = &vm->frames[vm->frame_count - 1];
+    const Instr *resume = T->fn->code + T->sframes[sn->fstart].ret_pc;
+    for (uint32_t k = 0; k < sn->nframe; k++) {
+        const SnapFrame *sf = &T->sframes[sn->fstart + k];
+        ObjClosure *cl = (ObjClosure *)as_obj(sf->closure);
+        if (k > 0)
+            caller->ip = caller->closure->fn->code + sf->ret_pc;
+        uint32_t at = root + sf->base;
+        uint32_t top = at + (uint32_t)cl->fn->maxslots;
+        if (top < vm->stack_top)
+            top = vm->stack_top;
+        LX_ASSERT(vm->frame_count < vm->frame_cap && top <= vm->stack_cap,
+                  "an exit's frames fit where the recorded calls did");
+        CallFrame *f = &vm->frames[vm->frame_count++];
+        f->closure = cl;
+        f->consts = cl->fn->consts;
+        f->base = at;
+        f->top = top;
+        vm->stack_top = top;
+        caller = f;
+    }
+    caller->ip = caller->closure->fn->code + sn->pc;
+    return resume;
+}
+
 const Instr *snap_restore(const Trace *T, int n, const JitCtx *ctx, Value *base)
 {
     const Snapshot *sn = &T->snaps[n];
     for (uint32_t e = sn->start; e < sn->start + sn->n; e++)
         base[T->smap[e].slot] = exit_value(T, T->smap[e].ref, ctx);
+    if (sn->nframe > 0)
+        return push_frames(T, sn, ctx->vm, base);
     return T->fn->code + sn->pc;
 }

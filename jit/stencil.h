@@ -153,6 +153,7 @@ typedef enum {
 #define JIT_SHAPE_FIRST_gF(t)  JIT_ST_##t##_f4_f0
 #define JIT_SHAPE_FIRST_fG(t)  JIT_ST_##t##_f0_f4
 #define JIT_SHAPE_FIRST_rRR(t) JIT_ST_##t##_r0_r0_r0
+#define JIT_SHAPE_FIRST_RRR(t) JIT_ST_##t##_r0_r0_r0
 #define JIT_SHAPE_FIRST_fFF(t) JIT_ST_##t##_f0_f0_f0
 
 /* One id per template (JIT_T_add_int). */

@@ -136,7 +136,29 @@
     X(store_k,      raw, "base[SLOT] = CONST")                                \
     X(mod_int,      rRR, "r_d = r_a % r_b floored; exits if r_b is 0")        \
     X(num_to_int,   rF,  "r = f as an int32; exits unless f is one exactly "  \
-                         "(and not -0)")
+                         "(and not -0)")                                       \
+    X(check_budget, raw, "the back-edge: counts ctx->iters; exits when the "  \
+                         "uint32 at CONST (vm->budget) is 1, counts it down " \
+                         "when it is not 0")                                   \
+    X(call_native_r0, raw, "r0 = HELPER(ctx, base, OPERAND0), every register " \
+                           "saved in ctx first; exits if it is UNDEF_VAL")   \
+    X(call_native_r1, raw, "the same into r1")                                 \
+    X(call_native_r2, raw, "the same into r2")                                 \
+    X(call_native_r3, raw, "the same into r3")                                 \
+    X(get_field,    rR,  "r_d = field CONST (an ObjString *) of r_a; exits "  \
+                         "unless r_a is an instance that has it")              \
+    X(set_field,    RR,  "field CONST of r_a = r_b (a raw Value); exits "     \
+                         "unless r_a is an instance that has the field")       \
+    X(check_method, RR,  "exits unless r_a is an instance without a field "   \
+                         "CONST whose class's method CONST is r_b")            \
+    X(get_item,     rRR, "r_d = item r_b (an int) of the list r_a; exits "    \
+                         "unless r_a is a list and r_b in range")              \
+    X(list_len,     rR,  "r_d = the length of the list r_a (an int); exits "  \
+                         "unless r_a is a list")                               \
+    X(push_item,    RR,  "append r_b (a raw Value) to the list r_a; exits "   \
+                         "unless r_a is a list with room (growing allocates)") \
+    X(set_item,     RRR, "item r_b (an int) of the list r_a = r_c (a raw "    \
+                         "Value); exits unless r_a is a list, r_b in range")
 
 #define JIT_STENCILS(X)                                                      \
     JIT_STENCILS_FRAME(X)                                                    \
@@ -191,6 +213,7 @@
 #define JIT__3rr(V, t, a) JIT__E2_r(JIT__3r, V, t, a)
 #define JIT__3ff(V, t, a) JIT__E2_f(JIT__3f, V, t, a)
 #define JIT_SHAPE_rRR(V, t) JIT__E1_r(JIT__3rr, V, t)
+#define JIT_SHAPE_RRR(V, t) JIT__E1_r(JIT__3rr, V, t)
 #define JIT_SHAPE_fFF(V, t) JIT__E1_f(JIT__3ff, V, t)
 
 /* Register operands per shape: the number of indices stencil_id takes
@@ -210,6 +233,7 @@
 #define JIT_SHAPE_ROLES_gF  2
 #define JIT_SHAPE_ROLES_fG  2
 #define JIT_SHAPE_ROLES_rRR 3
+#define JIT_SHAPE_ROLES_RRR 3
 #define JIT_SHAPE_ROLES_fFF 3
 
 #endif

@@ -21,8 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "jit/disasm.h"
 #include "jit/jit.h"
+#include "jit/perf.h"
 #include "jit/trace.h"
 #include "vm/config.h"
 #include "vm/memory.h"
@@ -104,6 +107,10 @@ static void penalize(JitState *J, ObjFunction *fn, int loop, uint32_t loop_pc, J
         p->aborts = 0;
     }
     p->aborts++;
+    /* Causes that will not go away by trying again later count thrice, so
+    ** their loops are blacklisted sooner. */
+    if (why == JA_SHORT || why == JA_INNER)
+        p->aborts += 2;
     Instr *w = &fn->code[loop_pc];
     if (p->aborts >= jit_param(J, PARAM_maxabort)) {
         if (INS_OP(*w) == OP_LOOP) {
@@ -136,7 +143,7 @@ void trace_abort(JitState *J, JitAbort why, const char *detail)
         char msg[160];
         snprintf(msg, sizeof msg, abort_msgs[why], detail ? detail : "?");
         fprintf(stderr, "[jit] abort at %s:%d: %s\n", source_name(J, T->fn),
-                trace_line(T->fn, J->rec.at), msg);
+                trace_line(J->rec.at_fn ? J->rec.at_fn : T->fn, J->rec.at), msg);
     }
     J->n_aborts++;
     penalize(J, T->fn, T->loop, T->loop_pc, why);
@@ -242,6 +249,24 @@ bool jit_record(VM *vm, const Instr *pc)
 
 /* -- Compiling and installing --------------------------------------------- */
 
+/* --perf: one line per trace in /tmp/perf-PID.map, the format perf reads
+** for JIT code ("START SIZE name", hex without 0x), so that `perf report`
+** names a trace by its loop's source line. Opened once, kept open, line
+** buffered: a trace is named as soon as it exists. */
+static void perf_map(JitState *J, const Trace *T)
+{
+    if (J->perf == NULL) {
+        char path[64];
+        snprintf(path, sizeof path, "/tmp/perf-%ld.map", (long)getpid());
+        J->perf = fopen(path, "a");
+        if (J->perf == NULL)
+            return;
+        setvbuf(J->perf, NULL, _IOLBF, 0);
+    }
+    fprintf(J->perf, "%lx %x lox-trace-%d %s:%d\n", (unsigned long)(uintptr_t)T->mcode,
+            T->msize, T->no, source_name(J, T->fn), trace_line(T->fn, T->start_pc));
+}
+
 void trace_finish(JitState *J)
 {
     Trace *T = J->cur;
@@ -282,7 +307,11 @@ void trace_finish(JitState *J)
                 source_name(J, T->fn), trace_line(T->fn, T->loop_pc), T->nir - 1, T->nsnap,
                 T->msize);
     if (J->vm->jit_opts.dump)
-        dump_trace(stderr, T);
+        dump_trace(dump_sink(J->vm), T);
+    if (J->vm->jit_opts.perf) {
+        perf_map(J, T);
+        perf_jitdump(J, T);
+    }
 }
 
 /* -- Running -------------------------------------------------------------- */
@@ -293,26 +322,47 @@ const Instr *jit_run(VM *vm, ObjFunction *fn, int loop, Value *base)
     Trace *T = J != NULL && fn->hotcounts[loop] <= J->ntraces ? J->traces[fn->hotcounts[loop]]
                                                                : NULL;
     LX_ASSERT(T != NULL && T->fn == fn, "a JLOOP names an installed trace of its function");
-    if (!vm->jit_opts.on || J->running != NULL)
+    /* Traces never run Lox code, so no trace runs inside another: a
+    ** running one left here is one a native's error unwound. */
+    J->running = NULL;
+    if (!vm->jit_opts.on)
         return fn->code + T->start_pc;
+    /* The execution budget: a JLOOP charges it like a LOOP's hot counter
+    ** does (the trace's back-edge charges its own iterations and leaves
+    ** at 1, see check_budget in jit/stencils/lox.c). */
+    if (vm->budget != 0 && --vm->budget == 0)
+        vm_error(vm, "Execution budget exhausted.");
     memset(J->ctx.gpr, 0, sizeof J->ctx.gpr);
     memset(J->ctx.fpr, 0, sizeof J->ctx.fpr);
     J->running = T;
+    J->ctx.iters = 0;
     T->entries++;
     const Instr *pc = (const Instr *)(uintptr_t)jit_enter(T->mcode, &J->ctx, base);
     J->running = NULL;
+    T->iters += J->ctx.iters;
+    if (!T->snaps[J->ctx.exit_no].leaves)
+        T->side++;
     /* Entry guards failing again and again: the loop now starts with
     ** other types than the trace was recorded for. Drop the trace, so the
     ** loop can be recorded again (an abort, so this cannot go on forever). */
+    /* Or it leaves after a few iterations most times it is entered (a
+    ** branch that goes the other way every other time: there are no side
+    ** traces yet), and entering and leaving costs more than it saves. */
     uint32_t bad = T->snaps[0].count;
-    if (bad >= (uint32_t)jit_param(J, PARAM_hotexit) && bad * 2 >= T->entries) {
+    JitAbort why = JA__COUNT;
+    if (bad >= (uint32_t)jit_param(J, PARAM_hotexit) && bad * 2 >= T->entries)
+        why = JA_ENTRY;
+    else if (T->side >= JIT_SHORT_ENTRIES &&
+             T->iters + (T->link ? T->entries : 0) < JIT_SHORT_ITERS * T->side)
+        why = JA_SHORT;
+    if (why != JA__COUNT) {
         if (vm->jit_opts.verbose)
             fprintf(stderr, "[jit] trace %d dropped at %s:%d: %s\n", T->no, source_name(J, fn),
-                    trace_line(fn, T->start_pc), abort_msgs[JA_ENTRY]);
+                    trace_line(fn, T->start_pc), abort_msgs[why]);
         unhook(T, vm->hotloop);
         J->traces[T->no] = NULL;
         J->n_aborts++;
-        penalize(J, fn, loop, T->loop_pc, JA_ENTRY);
+        penalize(J, fn, loop, T->loop_pc, why);
         trace_free_ir(T);
         free(T);
     }
@@ -374,6 +424,8 @@ void jit_free(VM *vm)
         free(J->cur);
     }
     mc_free(J->mc);
+    if (J->perf != NULL)
+        fclose(J->perf);
     free(J);
     vm->jit = NULL;
     vm->mark_extra = NULL;

@@ -11,6 +11,7 @@
 #define LX_JIT_TRACE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "jit/abi.h"
 #include "jit/ir.h"
@@ -36,7 +37,12 @@
     X(PATCH,    "patching failed: %s")                                        \
     X(MAXTRACE, "too many traces")                                            \
     X(ENTRY,    "trace kept failing its entry guards")                        \
-    X(OFF,      "JIT switched off while recording")
+    X(OFF,      "JIT switched off while recording")                           \
+    X(CALLEE,   "NYI: call of %s")                                            \
+    X(DEPTH,    "call depth over maxinline")                                  \
+    X(RECURSE,  "recursive call")                                             \
+    X(UPVAL,    "return closes upvalues")                                     \
+    X(SHORT,    "trace leaves after too few iterations")
 
 typedef enum {
 #define JIT_ABORT_ENUM(name, msg) JA_##name,
@@ -47,14 +53,40 @@ typedef enum {
 
 /* -- The recorder's state ----------------------------------------------- */
 
+/* Slots the recorder tracks: the trace's own frame and the frames of the
+** calls it inlines, numbered from the trace's frame base (an inlined
+** frame's slot s is slot base + s). */
+#define JIT_MAXSLOT 1024
+/* Inlined calls at most (the maxinline parameter is capped by this). */
+#define JIT_MAXINLINE 8
+
+/* An inlined call the recorder is inside of. */
 typedef struct {
-    IRRef slot[LX_MAX_REGS];      /* the ref a frame slot holds, 0: none */
-    IRRef sload[LX_MAX_REGS];     /* the slot's SLOAD, 0: none */
-    uint8_t modified[LX_MAX_REGS]; /* written since the loop head */
+    ObjClosure *cl;               /* the callee (guarded by identity) */
+    uint32_t base;                /* its slot 0, from the trace's base */
+    uint32_t ret_pc;              /* the caller's pc after the CALL */
+} RecFrame;
+
+typedef struct {
+    IRRef slot[JIT_MAXSLOT];      /* the ref a slot holds, 0: none */
+    IRRef sload[JIT_MAXSLOT];     /* the slot's SLOAD, 0: none */
+    uint8_t modified[JIT_MAXSLOT]; /* written since the loop head */
     int frame;                    /* vm->frame_count - 1 when it started */
     const Instr *next;            /* the pc it expects next */
     uint32_t at;                  /* pc of the instruction being recorded */
+    ObjFunction *at_fn;           /* the function `at` is in */
+    int depth;                    /* inlined calls entered: fr[1..depth] */
+    int pending;                  /* 1 + the slot a native's result went to,
+                                  ** typed at the next instruction; 0: none */
+    RecFrame fr[JIT_MAXINLINE + 1];
 } Recorder;
+
+/* A trace that took JIT_SHORT_ENTRIES side exits or more (exits that do
+** not end the loop: the interpreter finishes the iteration and enters the
+** trace again) and ran fewer than JIT_SHORT_ITERS iterations per side exit
+** on average is dropped (JA_SHORT): it costs more than it saves. */
+#define JIT_SHORT_ENTRIES 100
+#define JIT_SHORT_ITERS 4
 
 /* Penalties of loops whose recording aborted: a small cache. */
 #define JIT_PENALTY_SLOTS 64
@@ -84,6 +116,7 @@ typedef struct JitState {
     uint64_t n_traces, n_aborts, n_exits, n_blacklisted, n_flushes;
     uint64_t compile_ns;
     uint64_t t_start;             /* when the current recording started */
+    FILE *perf;                   /* --perf: /tmp/perf-PID.map, once opened */
 } JitState;
 
 static inline int32_t jit_param(const JitState *J, ParamId p)
@@ -118,6 +151,11 @@ JitAbort emit_trace(JitState *J, Trace *T, const char **detail);
 
 /* exit.c: the exit handler the traces' exit_common calls. */
 uint64_t exit_handler(JitCtx *ctx, Value *base);
+/* exit.c: the helper of IR_NCALL (a native call from a trace). */
+uint64_t exit_call_native(JitCtx *ctx, Value *base, uint64_t ref, uint64_t unused);
+
+/* NCALL's a: how the callee is found. */
+enum { NCALL_CALL, NCALL_MODULE, NCALL_METHOD, NCALL_OP };
 
 /* dump.c: -jdump output for a compiled trace. */
 void dump_trace(FILE *out, const Trace *T);

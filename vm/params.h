@@ -23,8 +23,9 @@
     X(maxsnap, 500, 8, 60000, "snapshots (exits) per trace")                \
     X(maxtrace, 1000, 1, 60000, "traces before all are flushed")            \
     X(maxabort, 10, 1, 1000, "aborts before a loop is blacklisted")         \
+    X(maxinline, 3, 0, 8, "nested Lox calls a trace inlines")             \
     X(sizemcode, 4096, 64, 1048576, "machine-code budget in KB")          \
-    X(maxmem, 0, 0, 2147483647, "Lox heap cap in bytes (0: none)")
+    X(maxmem, 0, 0, 2147483647, "Lox heap cap in bytes (0: automatic)")
 
 typedef enum {
 #define LX_PARAM_ENUM(name, def, lo, hi, doc) PARAM_##name,
@@ -46,7 +47,8 @@ typedef struct {
     bool stress;        /* -jstress: record every loop at its first iteration */
     bool verbose;       /* -jv: log trace events to stderr */
     bool dump;          /* -jdump: print each trace's IR and machine code */
-    bool perf;          /* --perf: write /tmp/perf-PID.map */
+    bool perf;          /* --perf: write /tmp/perf-PID.map and jit-PID.dump */
+    const char *dump_file; /* -jdump=FILE: where the dump goes (NULL: stderr) */
     int32_t param[PARAM__COUNT];
 } JitOptions;
 

@@ -177,6 +177,7 @@ JIT_INLINE uint64_t jit_box_int(uint64_t r)
 #define JIT_DEF_fR(t, name, d, a) JIT_STENCIL(name) JIT__DEF_OUT(double, t(ctx, base, &out_, a), d)
 #define JIT_DEF_gF JIT_DEF_fF
 #define JIT_DEF_fG JIT_DEF_fF
+#define JIT_DEF_RRR(t, name, a, b, c) JIT_STENCIL(name) JIT__DEF_IN(t(ctx, base, a, b, c))
 #define JIT_DEF_rRR(t, name, d, a, b)                                        \
     JIT_STENCIL(name) JIT__DEF_OUT(uint64_t, t(ctx, base, &out_, a, b), d)
 #define JIT_DEF_fFF(t, name, d, a, b)                                        \

@@ -48,7 +48,7 @@ static void restore_boxes_every_kind(void **state)
 
     SnapEntry entries[6] = {{1, (uint16_t)i_reg}, {2, (uint16_t)n_reg}, {3, (uint16_t)n_nan},
                             {4, (uint16_t)v_reg}, {5, (uint16_t)k_int}, {6, (uint16_t)k_num}};
-    Snapshot sn = {2, 0, 6, 0, 0};
+    Snapshot sn = {2, 0, 6, 0, 0, 0, 0, 0};
     T.smap = entries;
     T.nsmap = 6;
     T.snaps = &sn;
@@ -146,13 +146,35 @@ static void unsupported_loop_is_blacklisted(void **state)
 {
     (void)state;
     VM *vm = jit_vm(true);
-    run(vm, "var l = [];\n"
-            "for (var i = 0; i < 5000; i = i + 1) { l.push(i); }\n");
+    run(vm, "var l = nil;\n"
+            "for (var i = 0; i < 5000; i = i + 1) { class C {} l = C; }\n");
     JitStats st;
     jit_stats(vm, &st);
     assert_true(st.traces == 0);
     assert_true(st.blacklisted == 1);
     assert_true(st.aborts == vm->jit_opts.param[PARAM_maxabort]);
+    vm_free(vm);
+}
+
+/* The execution budget stops an endless loop even while it runs in a
+** trace (the back-edge's stop check): the run ends with the budget error. */
+static void budget_stops_a_trace(void **state)
+{
+    (void)state;
+    VM *vm = jit_vm(false);
+    vm->budget = 200000;
+    const char *src = "var i = 0;\n"
+                      "while (true) { i = (i + 1) % 1000; }\n";
+    FILE *saved = stderr;
+    stderr = fopen("/dev/null", "w");
+    assert_non_null(stderr);
+    LxResult r = vm_interpret(vm, src, strlen(src), "<test>");
+    fclose(stderr);
+    stderr = saved;
+    assert_int_equal(r, LX_RUNTIME_ERROR);
+    JitStats st;
+    jit_stats(vm, &st);
+    assert_true(st.traces == 1);
     vm_free(vm);
 }
 
@@ -183,6 +205,7 @@ int main(void)
         cmocka_unit_test(for_loop_with_doubles_is_one_trace),
         cmocka_unit_test(unsupported_loop_is_blacklisted),
         cmocka_unit_test(exits_counted_and_flush),
+        cmocka_unit_test(budget_stops_a_trace),
     };
     return cmocka_run_group_tests_name("trace", tests, NULL, NULL);
 }
