@@ -147,9 +147,7 @@ static IRRef rec_divmod(Rec *r, IROp op, IRRef ra, Value va, IRRef rb, Value vb)
     if (op == IR_DIV) {
         res = x / y;
     } else {
-        res = fmod(x, y);
-        if (res != 0 && (res < 0) != (y < 0))
-            res += y;
+        res = lx_mod(x, y);
     }
     IRRef q = emit(r, op, IRT_NUM, to_num(r, ra), to_num(r, rb));
     if (q == 0)

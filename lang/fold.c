@@ -10,6 +10,7 @@
 
 #include "lang/arena.h"
 #include "lang/fold.h"
+#include "vm/value.h"
 
 static void fold_expr(Arena *a, Expr *e);
 static void fold_stmt(Arena *a, Stmt *s);
@@ -42,14 +43,6 @@ static bool literals_equal(const Expr *x, const Expr *y)
     }
 }
 
-/* LANGUAGE.md 2.2: C's fmod, moved to b's sign when non-zero; zero is +0. */
-static double floored_mod(double a, double b)
-{
-    double r = fmod(a, b);
-    if (r != 0 && (r < 0) != (b < 0)) r += b;
-    return r == 0 ? 0.0 : r;
-}
-
 static void set_number(Expr *e, double d)
 {
     e->kind = EXPR_NUMBER;
@@ -76,7 +69,7 @@ static bool fold_numbers(Expr *e, double a, double b)
     case TOK_MINUS:         set_number(e, a - b); return true;
     case TOK_STAR:          set_number(e, a * b); return true;
     case TOK_SLASH:         set_number(e, a / b); return true;
-    case TOK_PERCENT:       set_number(e, floored_mod(a, b)); return true;
+    case TOK_PERCENT:       set_number(e, lx_mod(a, b)); return true;
     case TOK_LESS:          set_bool(e, a < b); return true;
     case TOK_LESS_EQUAL:    set_bool(e, a <= b); return true;
     case TOK_GREATER:       set_bool(e, a > b); return true;

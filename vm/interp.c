@@ -78,12 +78,25 @@
 ** ANDing two of them gives that only when both are ints. */
 static inline bool both_int(Value a, Value b)
 {
-    return (uint32_t)((a & b) >> 32) == (uint32_t)(LX_TAG_INT >> 32);
+    /* Testing the top 16 bits suffices: those of a double are at most
+    ** 0xFFF8 (NaNs canonical), so ANDing one in cannot give 0xFFF9, and
+    ** the asserts below cover the other tags. The 16-bit constant fits
+    ** an immediate operand; the 32-bit one took a register. */
+    return ((a & b) >> 48) == (LX_TAG_INT >> 48);
 }
 _Static_assert((LX_TAG_INT & LX_TAG_SPECIAL) >> 48 != 0xFFF9 &&
                (LX_TAG_INT & LX_TAG_OBJ) >> 48 != 0xFFF9 &&
                (LX_TAG_SPECIAL & LX_TAG_OBJ) >> 48 != 0xFFF9,
                "both_int: no two other tags AND to the int tag");
+
+/* An int result from an int operand `like` (holding x): only the low half
+** changes, so flipping the bits that differ keeps the tag without
+** materialising the 64-bit tag constant (one instruction fewer per
+** arithmetic fast path, where registers are scarce). */
+static inline Value int_retag(Value like, int32_t x, int32_t r)
+{
+    return like ^ (uint32_t)(x ^ r);
+}
 
 static inline bool both_double(Value a, Value b)
 {
@@ -118,17 +131,6 @@ static inline bool lx_equal(Value a, Value b)
     if (is_obj(a) && is_obj(b))
         return value_equal(a, b);
     return false;
-}
-
-/* Floored modulo (LANGUAGE.md 2.2); a zero result is +0. */
-static double num_mod(double a, double b)
-{
-    double r = fmod(a, b);
-    if (r != 0 && (r < 0) != (b < 0))
-        r += b;
-    if (r == 0)
-        r = 0.0;
-    return r;
 }
 
 /* -- Upvalues ------------------------------------------------------------ */
@@ -183,6 +185,8 @@ void vm_push_frame(VM *vm, ObjClosure *cl, uint32_t at, int argc)
     ObjFunction *fn = cl->fn;
     if (argc != fn->arity)
         vm_error(vm, "Expected %d arguments but got %d.", fn->arity, argc);
+    if (vm->stack_stress != NULL)
+        vm_stress_move(vm);
     if (vm->frame_count >= vm->frame_cap)
         grow_frames(vm);
     uint32_t top = at + (uint32_t)fn->maxslots;
@@ -463,6 +467,32 @@ static void trace_exec(VM *vm, CallFrame *frame, const Instr *ip, Value *base)
 #define RA        (base[INS_A(i)])
 #define RB        (base[INS_B(i)])
 #define RC        (base[INS_C(i)])
+/* The same operands read as bytes of the current word in memory (ip is
+** past it): one load each instead of copying and shifting i, which is
+** worth it in the hottest handlers. Only where ip has not moved yet. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define CUR_B     (((const uint8_t *)ip)[-2])
+#define CUR_C     (((const uint8_t *)ip)[-1])
+#else
+#define CUR_B     INS_B(i)
+#define CUR_C     INS_C(i)
+#endif
+/* The opcode and sBx of the word at p, read from memory the same way. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WORD_OP(p)  ((OpCode)((const uint8_t *)(p))[0])
+#define WORD_SBX(p) word_sbx(p)
+static inline int32_t word_sbx(const Instr *p)
+{
+    int16_t s;                      /* memcpy: no aliasing questions */
+    memcpy(&s, (const unsigned char *)p + 2, sizeof s);
+    return s;
+}
+#else
+#define WORD_OP(p)  INS_OP(*(p))
+#define WORD_SBX(p) INS_SBX(*(p))
+#endif
+#define RBM       (base[CUR_B])
+#define RCM       (base[CUR_C])
 #define KS        (frame->consts) /* the constants: one load, no register */
 #define KB        (KS[INS_B(i)])
 #define KC        (KS[INS_C(i)])
@@ -489,15 +519,21 @@ static void trace_exec(VM *vm, CallFrame *frame, const Instr *ip, Value *base)
 /* The LOOP word's work is copied here rather than shared through
 ** do_loop, so each counted loop ends in its own indirect jump (which the
 ** branch predictor then learns per loop). */
+/* i is set only on the rare paths, so the common path tests the opcode
+** and fetches the offset straight from memory (WORD_OP, WORD_SBX) instead
+** of loading the word and shifting it. */
 #define BRANCH_LOOP()                                         \
     do {                                                      \
-        i = *ip++;                                            \
-        if (LIKELY(INS_OP(i) == OP_LOOP)) {                   \
-            ip += INS_SBX(i);                                 \
-            if (UNLIKELY(--ticks == 0))                       \
+        const Instr *w_ = ip;                                 \
+        if (LIKELY(WORD_OP(w_) == OP_LOOP)) {                 \
+            ip = w_ + 1 + WORD_SBX(w_);                       \
+            if (UNLIKELY(--ticks == 0)) {                     \
+                i = *w_;                                      \
                 goto loop_charge;                             \
+            }                                                 \
             DISPATCH();                                       \
         }                                                     \
+        i = *ip++;                                            \
         DISPATCH_I();                                         \
     } while (0)
 #define NO_BRANCH() do { ip++; DISPATCH(); } while (0)
@@ -511,7 +547,7 @@ static void trace_exec(VM *vm, CallFrame *frame, const Instr *ip, Value *base)
         if (LIKELY(both_int(vb, vc))) {                                   \
             int32_t r_;                                                   \
             if (LIKELY(!OVF(as_int(vb), as_int(vc), &r_))) {              \
-                RA = int_val(r_);                                         \
+                RA = int_retag(vb, as_int(vb), r_);                       \
                 DISPATCH();                                               \
             }                                                             \
             RA = double_val((double)as_int(vb) OP (double)as_int(vc));    \
@@ -585,7 +621,7 @@ static void trace_exec(VM *vm, CallFrame *frame, const Instr *ip, Value *base)
             }                                                             \
             RA = int_val(r_);                                             \
         } else if (LIKELY(is_number(vb) && is_number(vc))) {              \
-            RA = lx_number(num_mod(as_num(vb), as_num(vc)));              \
+            RA = lx_number(lx_mod(as_num(vb), as_num(vc)));              \
         } else {                                                          \
             SAVE_PC();                                                    \
             numbers_error(vm);                                            \
@@ -621,7 +657,7 @@ static void trace_exec(VM *vm, CallFrame *frame, const Instr *ip, Value *base)
         int32_t st = INS_FORSTEP(i), r_;                                  \
         if (LIKELY(both_int(vv, vl)) &&                                   \
             LIKELY(!__builtin_add_overflow(as_int(vv), st, &r_))) {       \
-            RA = int_val(r_);                                             \
+            RA = int_retag(vv, as_int(vv), r_);                           \
             if (r_ OP as_int(vl))                                         \
                 BRANCH_LOOP();                                            \
             NO_BRANCH();                                                  \
@@ -739,8 +775,8 @@ do_switch:
     VMCASE(CLOSE) { vm_close_upvals(vm, &RA); DISPATCH(); }
 
     /* -- Arithmetic -- */
-    VMCASE(ADD) ARITH(&RB, &RC, __builtin_add_overflow, +, RA = add_slow(vm, vb, vc));
-    VMCASE(SUB) ARITH(&RB, &RC, __builtin_sub_overflow, -, numbers_error(vm));
+    VMCASE(ADD) ARITH(&RBM, &RCM, __builtin_add_overflow, +, RA = add_slow(vm, vb, vc));
+    VMCASE(SUB) ARITH(&RBM, &RCM, __builtin_sub_overflow, -, numbers_error(vm));
     VMCASE(MUL) ARITH_MUL(&RB, &RC);
     VMCASE(DIV) ARITH_DIV(RB, RC);
     VMCASE(MOD) ARITH_MOD(RB, RC);
@@ -794,10 +830,10 @@ do_switch:
     VMCASE(JGTK) COMPARE(&RA, &KB, >);
     VMCASE(JGEK) COMPARE(&RA, &KB, >=);
     VMCASE(JEQK) DECIDE(lx_equal(RA, KB));
-    VMCASE(FORLT) FORLOOP(RB, <);
-    VMCASE(FORLE) FORLOOP(RB, <=);
-    VMCASE(FORGT) FORLOOP(RB, >);
-    VMCASE(FORGE) FORLOOP(RB, >=);
+    VMCASE(FORLT) FORLOOP(RBM, <);
+    VMCASE(FORLE) FORLOOP(RBM, <=);
+    VMCASE(FORGT) FORLOOP(RBM, >);
+    VMCASE(FORGE) FORLOOP(RBM, >=);
     VMCASE(FORLTK) FORLOOP(KB, <);
     VMCASE(FORLEK) FORLOOP(KB, <=);
     VMCASE(FORGTK) FORLOOP(KB, >);
@@ -936,12 +972,13 @@ do_switch:
 
     enter_closure: {
         /* The common call: a Lox closure. vm_push_frame inlined; the rare
-        ** cases (wrong arity, no frame or stack room) go through it. */
+        ** cases (wrong arity, no frame or stack room, --stress-stack) go
+        ** through it. */
         ObjFunction *fn = cl->fn;
         uint32_t at = (uint32_t)(fs - vm->stack);
         uint32_t top = at + (uint32_t)fn->maxslots;
         if (UNLIKELY(argc != fn->arity || vm->frame_count >= vm->frame_cap ||
-                     top > vm->stack_cap)) {
+                     top > vm->stack_cap || vm->stack_stress != NULL)) {
             vm_push_frame(vm, cl, at, argc);
             RELOAD();
             DISPATCH();

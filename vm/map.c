@@ -26,6 +26,13 @@
 ** index is never more than 3/4 full and every probe meets an empty slot.
 ** Relied on by: find_slot, insert_slot. Broken only inside rebuild. */
 
+/* INVARIANT(map-one-block): entries[] and index[] are one allocation of
+** MAP_ARRAYS_BYTES(entry_cap, index_cap) bytes starting at entries, with
+** index[] right after the entry_cap entries. Growing a map is then one
+** lx_realloc, which either happens or raises with the map untouched
+** (INVARIANT(raise-before-alloc)): two allocations could leak the first
+** when the second hits the memory cap. Relied on by: rebuild, obj_free. */
+
 /* INVARIANT(map-positions): the position of a live entry in entries[]
 ** changes only in rebuild (on insertion of a new key) and in the reset of
 ** an emptied map (on removal), and both also change `version`. So a for-in
@@ -126,10 +133,10 @@ static void rebuild(VM *vm, ObjMap *m)
     MapEntry *entries = m->entries;
     int32_t *index = m->index;
     if (cap != m->index_cap) {
-        /* Allocate both before touching m: a collection inside either
-        ** still sees m's old, consistent arrays. */
-        entries = LX_ALLOC(vm, MapEntry, ecap);
-        index = LX_ALLOC(vm, int32_t, cap);
+        /* Allocate before touching m: a collection inside still sees m's
+        ** old, consistent arrays. */
+        entries = lx_realloc(vm, NULL, 0, MAP_ARRAYS_BYTES(ecap, cap));
+        index = (int32_t *)(entries + ecap);
     }
 
     uint32_t n = 0;
@@ -139,8 +146,7 @@ static void rebuild(VM *vm, ObjMap *m)
     memset(index, 0xff, sizeof(int32_t) * cap);   /* all SLOT_EMPTY */
 
     if (entries != m->entries) {
-        LX_FREE_ARRAY(vm, MapEntry, m->entries, m->entry_cap);
-        LX_FREE_ARRAY(vm, int32_t, m->index, m->index_cap);
+        lx_realloc(vm, m->entries, MAP_ARRAYS_BYTES(m->entry_cap, m->index_cap), 0);
         m->entries = entries;
         m->index = index;
         m->entry_cap = ecap;

@@ -14,11 +14,20 @@
 ** In LX_DEBUG_VERIFY builds, gc_verify walks the heap after every
 ** collection and aborts on a reference to a freed object.
 **
-** A memory cap (`-O maxmem`) is a later addition: it would be a size_t in
-** the VM checked in lx_realloc's growth path next to next_gc.
+** The memory cap (`-O maxmem=BYTES`, jit.param("maxmem", n)) bounds
+** bytes_allocated: a growth past it collects once and, if the heap is
+** still too big, raises `Out of memory.` like a failed malloc. See
+** INVARIANT(raise-before-alloc) for why raising there is safe. maxmem 0
+** (the default) means an automatic cap, half of what the process may use
+** (physical memory, the cgroup's limit, RLIMIT_AS/DATA): on Linux a
+** growing heap is more often killed by the kernel than refused by malloc,
+** so the VM has to stop first for the error to be clean.
 */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "vm/config.h"
 #include "vm/memory.h"
@@ -36,33 +45,204 @@ static inline void account_free(VM *vm, size_t n)
     vm->bytes_allocated -= n <= vm->bytes_allocated ? n : vm->bytes_allocated;
 }
 
+/* INVARIANT(raise-before-alloc): lx_realloc raises `Out of memory.` only
+** before anything changed: ptr is untouched and still owned by the
+** caller, and bytes_allocated is back to what it was. vm_error allocates
+** nothing from the heap, so raising here cannot recurse. Callers store
+** the result only after the call returns, so an unwinding leaves their
+** objects consistent; an object that needs two allocations makes them
+** one (a map's arrays: INVARIANT(map-one-block)) or roots the first
+** (list_new), so that nothing leaks either.
+** Relied on by: the memory cap, every caller of lx_realloc. */
+static _Noreturn void out_of_memory(VM *vm, size_t grew)
+{
+    account_free(vm, grew);
+    vm_error(vm, "Out of memory.");
+}
+
+/* -- The memory cap -------------------------------------------------- */
+
+static uint64_t read_limit(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return UINT64_MAX;
+    unsigned long long v;
+    int ok = fscanf(f, "%llu", &v) == 1;   /* "max" (no limit) fails too */
+    fclose(f);
+    return ok ? (uint64_t)v : UINT64_MAX;
+}
+
+/* Half of the least of the limits the process lives under. Computed once
+** per process: the limits are the process's, not a VM's. */
+static size_t auto_cap(void)
+{
+    static size_t cap;
+    if (cap != 0)
+        return cap;
+    uint64_t lim = UINT64_MAX;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0)
+        lim = (uint64_t)pages * (uint64_t)page;
+    uint64_t cg = read_limit("/sys/fs/cgroup/memory.max");
+    if (cg < lim)
+        lim = cg;
+    cg = read_limit("/sys/fs/cgroup/memory/memory.limit_in_bytes");
+    if (cg < lim)
+        lim = cg;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < lim)
+        lim = rl.rlim_cur;
+    if (getrlimit(RLIMIT_DATA, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < lim)
+        lim = rl.rlim_cur;
+    lim /= 2;
+    if (lim < LX_GC_MIN_BYTES)
+        lim = LX_GC_MIN_BYTES;
+    cap = lim > SIZE_MAX ? SIZE_MAX : (size_t)lim;
+    return cap;
+}
+
+/* The heap passed the cap: collect once (unless the caller just did or
+** may not), then give up if it is still over. */
+static void over_cap(VM *vm, size_t grew, size_t cap, bool may_collect, bool collected)
+{
+    if (may_collect && !collected)
+        gc_collect(vm);
+    if (vm->bytes_allocated > cap)
+        out_of_memory(vm, grew);
+}
+
+/* -- Small-block cache -----------------------------------------------
+** Programs that build and drop many small objects (binary trees) spent
+** more time in malloc and free than in Lox. Freed blocks of up to
+** LX_POOL_MAX_BLOCK bytes wait on per-VM lists by size class and are
+** handed out again before malloc is asked; the lists are threaded through
+** the blocks' first word. A block's class comes from malloc_usable_size,
+** not from the old_size its caller reports, so a caller that reports a
+** wrong size cannot make a small block serve a larger request.
+** INVARIANT(pool-class): every block on vm->pool[c] is a malloc block,
+** owned by nobody else, with at least pool_size(c) usable bytes;
+** pool_bytes is the sum of pool_size over them and stays at most
+** LX_POOL_MAX_BYTES (a quarter of maxmem when that is set); nothing is
+** cached once pool_closed. The cached bytes
+** are outside bytes_allocated (they are not heap), hence the bound.
+** Off under AddressSanitizer, which must see every free to catch a use
+** after one, and where malloc_usable_size is missing (not glibc). */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LX_UNDER_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define LX_UNDER_ASAN 1
+#endif
+#if defined(__GLIBC__) && !defined(LX_UNDER_ASAN)
+#include <malloc.h>
+#define LX_POOL 1
+#else
+#define LX_POOL 0
+#endif
+#define LX_POOL_MAX_BLOCK ((size_t)16 * (LX_POOL_CLASSES - 1) + 8)
+#define LX_POOL_MAX_BYTES ((size_t)32 << 20)
+
+/* Free all cached blocks. */
+static void pool_release(VM *vm)
+{
+    for (unsigned c = 0; c < LX_POOL_CLASSES; c++) {
+        void *b = vm->pool[c];
+        while (b != NULL) {
+            void *next = *(void **)b;
+            free(b);
+            b = next;
+        }
+        vm->pool[c] = NULL;
+    }
+    vm->pool_bytes = 0;
+}
+
+#if LX_POOL
+static inline size_t pool_size(unsigned c) { return (size_t)16 * c + 8; }
+
+/* A cached block of at least n bytes (0 < n <= LX_POOL_MAX_BLOCK), or NULL. */
+static inline void *pool_get(VM *vm, size_t n)
+{
+    unsigned c = n <= 24 ? 1 : (unsigned)((n + 7) / 16);
+    void *b = vm->pool[c];
+    if (b != NULL) {
+        vm->pool[c] = *(void **)b;
+        vm->pool_bytes -= pool_size(c);
+    }
+    return b;
+}
+
+/* Cache the block b; false when it does not fit the cache (free it). */
+static inline bool pool_put(VM *vm, void *b)
+{
+    size_t u = malloc_usable_size(b);
+    if (u < 24 || u > LX_POOL_MAX_BLOCK || vm->pool_closed)
+        return false;
+    unsigned c = (unsigned)((u - 8) / 16);
+    /* Under a memory cap the cache keeps to a quarter of it. */
+    size_t lim = LX_POOL_MAX_BYTES, maxmem = (size_t)vm->jit_opts.param[PARAM_maxmem];
+    if (maxmem != 0 && maxmem / 4 < lim)
+        lim = maxmem / 4;
+    if (vm->pool_bytes + pool_size(c) > lim)
+        return false;
+    *(void **)b = vm->pool[c];
+    vm->pool[c] = b;
+    vm->pool_bytes += pool_size(c);
+    return true;
+}
+#endif
+
 static void *do_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size,
                         bool may_collect)
 {
     if (new_size == 0) {
         account_free(vm, old_size);
+#if LX_POOL
+        if (ptr != NULL && old_size <= LX_POOL_MAX_BLOCK && pool_put(vm, ptr))
+            return NULL;
+#endif
         free(ptr);
         return NULL;
     }
     if (new_size > old_size) {
-        vm->bytes_allocated += new_size - old_size;
-        if (may_collect && (vm->gc_stress || vm->bytes_allocated > vm->next_gc))
+        size_t grew = new_size - old_size;
+        bool collected = false;
+        vm->bytes_allocated += grew;
+        if (may_collect && (vm->gc_stress || vm->bytes_allocated > vm->next_gc)) {
             gc_collect(vm);
+            collected = true;
+        }
+        size_t cap = (size_t)vm->jit_opts.param[PARAM_maxmem];
+        if (cap == 0)
+            cap = auto_cap();
+        if (vm->bytes_allocated > cap)
+            over_cap(vm, grew, cap, may_collect, collected);
     } else {
         account_free(vm, old_size - new_size);
     }
-    void *p = realloc(ptr, new_size);
-    if (p == NULL && may_collect && new_size > old_size) {
+    void *p = NULL;
+#if LX_POOL
+    if (ptr == NULL && new_size <= LX_POOL_MAX_BLOCK)
+        p = pool_get(vm, new_size);
+    if (p == NULL)
+#endif
+        p = realloc(ptr, new_size);
+    if (p == NULL && new_size > old_size) {
         /* The C heap may be full of garbage the threshold has not caught
-        ** up with yet: one full collection before giving up. */
-        gc_collect(vm);
+        ** up with yet: one full collection before giving up. The cache
+        ** goes back first, so that malloc can coalesce it. */
+        pool_release(vm);
+        if (may_collect) {
+            gc_collect(vm);
+            pool_release(vm);
+        }
         p = realloc(ptr, new_size);
     }
-    if (p == NULL) {
-        if (new_size > old_size)
-            account_free(vm, new_size - old_size);
-        vm_error(vm, "Out of memory.");
-    }
+    if (p == NULL)
+        out_of_memory(vm, new_size > old_size ? new_size - old_size : 0);
     return p;
 }
 
@@ -329,8 +509,7 @@ static void obj_free(VM *vm, Obj *o)
     }
     case OBJ_MAP: {
         ObjMap *m = (ObjMap *)o;
-        LX_FREE_ARRAY(vm, MapEntry, m->entries, m->entry_cap);
-        LX_FREE_ARRAY(vm, int32_t, m->index, m->index_cap);
+        lx_realloc(vm, m->entries, MAP_ARRAYS_BYTES(m->entry_cap, m->index_cap), 0);
         LX_FREE(vm, ObjMap, o);
         break;
     }
@@ -468,6 +647,9 @@ void gc_free_all(VM *vm)
         o = next;
     }
     vm->objects = NULL;
+    /* The VM is going away: what it frees from now on goes to malloc. */
+    pool_release(vm);
+    vm->pool_closed = true;
     free(vm->gray);
     vm->gray = NULL;
     vm->gray_count = vm->gray_cap = 0;

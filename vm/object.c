@@ -2,10 +2,9 @@
 **
 ** Each constructor is one obj_alloc plus plain initialization; any that
 ** allocates twice keeps its first allocation safe from the collector
-** (INVARIANT(gc-safe-alloc), vm/object.h): raw arrays are allocated
-** before the object that will own them (a raw array is not an object, so
-** a collection cannot free it), and an object that must exist first is
-** rooted. Strings live in vm/string.c, maps in vm/map.c.
+** (INVARIANT(gc-safe-alloc), vm/object.h): an object that must exist
+** before its array is rooted while the array is allocated. Strings live
+** in vm/string.c, maps in vm/map.c.
 */
 #include <math.h>
 #include <string.h>
@@ -117,13 +116,21 @@ ObjPointer *pointer_new(VM *vm, void *addr)
 
 /* -- Lists ----------------------------------------------------------- */
 
+/* The object first, rooted while its array is allocated: the other order
+** would leak the array if the object's allocation raised `Out of memory.`
+** (INVARIANT(raise-before-alloc)). */
 ObjList *list_new(VM *vm, uint32_t capacity)
 {
-    Value *items = capacity > 0 ? LX_ALLOC(vm, Value, capacity) : NULL;
     ObjList *l = (ObjList *)obj_alloc(vm, sizeof(ObjList), OBJ_LIST);
     l->count = 0;
-    l->capacity = capacity;
-    l->items = items;
+    l->capacity = 0;
+    l->items = NULL;
+    if (capacity > 0) {
+        vm_push_root(vm, obj_val(l));
+        l->items = LX_ALLOC(vm, Value, capacity);
+        l->capacity = capacity;
+        vm_pop_root(vm, 1);
+    }
     return l;
 }
 

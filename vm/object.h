@@ -210,6 +210,10 @@ typedef struct ObjMap {
     int32_t *index;       /* -1 empty, -2 removed, else position in entries */
 } ObjMap;
 
+/* entries[] and index[] are one block (INVARIANT(map-one-block), vm/map.c). */
+#define MAP_ARRAYS_BYTES(entry_cap, index_cap) \
+    (sizeof(MapEntry) * (size_t)(entry_cap) + sizeof(int32_t) * (size_t)(index_cap))
+
 ObjMap *map_new(VM *vm);
 bool map_get(ObjMap *m, Value key, Value *out);
 void map_set(VM *vm, ObjMap *m, Value key, Value value); /* key must not be NaN */

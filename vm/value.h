@@ -100,6 +100,19 @@ static inline Value lx_number(double d)
     return double_val(d);
 }
 
+/* Lox `%` (LANGUAGE.md 2.2): C's fmod, moved to b's sign when non-zero;
+** a zero result is +0, so lx_number() stores it as the int 0. The
+** interpreter, the constant folder and the JIT (recorder and emitted code)
+** all call this one function: a trace that predicted another result than
+** the interpreter computes would type the value wrongly. */
+static inline double lx_mod(double a, double b)
+{
+    double r = __builtin_fmod(a, b);
+    if (r != 0 && (r < 0) != (b < 0))
+        r += b;
+    return r == 0 ? 0.0 : r;
+}
+
 /* Lox `==`: numbers by value (NaN != NaN, 0 == -0), strings by content,
 ** everything else by identity. Defined in value.c. */
 bool value_equal(Value a, Value b);

@@ -93,6 +93,7 @@ void vm_free(VM *vm)
     tab_free(vm, &vm->list_methods);
     tab_free(vm, &vm->map_methods);
     tab_free(vm, &vm->string_methods);
+    vm_set_stress_stack(vm, false);
     free(vm->stack);
     free(vm->frames);
     free(vm->globals);
@@ -148,6 +149,8 @@ void vm_define_global(VM *vm, const char *name, Value v)
     vm_pop_root(vm, 1);
 }
 
+static void move_stack(VM *vm, uint32_t cap);
+
 void vm_grow_stack(VM *vm, uint32_t need)
 {
     uint64_t want = (uint64_t)vm->stack_top + need;
@@ -156,6 +159,10 @@ void vm_grow_stack(VM *vm, uint32_t need)
         cap *= 2;
     if (cap > UINT32_MAX / 2)
         vm_error(vm, "Stack overflow.");
+    if (vm->stack_stress != NULL) {
+        move_stack(vm, (uint32_t)cap);
+        return;
+    }
     uintptr_t old = (uintptr_t)vm->stack;
     Value *stack = xrealloc(vm->stack, sizeof(Value) * cap);
     for (uint64_t i = vm->stack_cap; i < cap; i++)
@@ -165,6 +172,78 @@ void vm_grow_stack(VM *vm, uint32_t need)
         u->location = stack + ((uintptr_t)u->location - old) / sizeof(Value);
     vm->stack = stack;
     vm->stack_cap = (uint32_t)cap;
+}
+
+/* -- Stack-relocation stress (--stress-stack) ------------------------------
+** A pointer into the stack or the frame array is only good until the next
+** call or vm_grow_stack (INVARIANT(stack-valid)); normally they rarely
+** move, so a stale pointer goes unnoticed. Under the stress switch both
+** move at every call. The old stack is not freed at once: it is filled
+** with STACK_POISON and kept in a ring of the last STRESS_RING stacks, so
+** a stale read gets a value that crashes when used (in any build) instead
+** of memory that malloc has already handed back to the VM; it is freed
+** when it leaves the ring (and ASan reports reads after that). Capacities
+** never shrink: the JIT relies on room that was there when it recorded.
+** Moving costs a copy of the whole stack, so once it is bigger than
+** STRESS_SMALL slots a call moves it only every cap/STRESS_SMALL calls:
+** deep recursion stays linear instead of quadratic. */
+
+#define STRESS_RING 8
+#define STRESS_SMALL 2048u
+/* An object pointer into the zero page: any use of a stale slot faults. */
+#define STACK_POISON ((Value)(LX_TAG_OBJ | 0x28))
+
+struct StackStress {
+    Value *retired[STRESS_RING];
+    int next;
+    uint32_t calls;         /* since the last move (large stacks) */
+};
+
+void vm_set_stress_stack(VM *vm, bool on)
+{
+    if (on && vm->stack_stress == NULL) {
+        vm->stack_stress = xrealloc(NULL, sizeof *vm->stack_stress);
+        memset(vm->stack_stress, 0, sizeof *vm->stack_stress);
+    } else if (!on && vm->stack_stress != NULL) {
+        for (int i = 0; i < STRESS_RING; i++)
+            free(vm->stack_stress->retired[i]);
+        free(vm->stack_stress);
+        vm->stack_stress = NULL;
+    }
+}
+
+static void move_stack(VM *vm, uint32_t cap)
+{
+    struct StackStress *st = vm->stack_stress;
+    Value *old = vm->stack;
+    Value *stack = xrealloc(NULL, sizeof(Value) * cap);
+    memcpy(stack, old, sizeof(Value) * vm->stack_cap);
+    for (uint32_t i = vm->stack_cap; i < cap; i++)
+        stack[i] = NIL_VAL;
+    for (ObjUpvalue *u = vm->open_upvals; u != NULL; u = u->next)
+        u->location = stack + (u->location - old);
+    for (uint32_t i = 0; i < vm->stack_cap; i++)
+        old[i] = STACK_POISON;
+    free(st->retired[st->next]);
+    st->retired[st->next] = old;
+    st->next = (st->next + 1) % STRESS_RING;
+    vm->stack = stack;
+    vm->stack_cap = cap;
+}
+
+void vm_stress_move(VM *vm)
+{
+    struct StackStress *st = vm->stack_stress;
+    if (vm->stack_cap > STRESS_SMALL && ++st->calls < vm->stack_cap / STRESS_SMALL)
+        return;
+    st->calls = 0;
+    size_t bytes = sizeof(CallFrame) * (size_t)vm->frame_cap;
+    CallFrame *frames = xrealloc(NULL, bytes);
+    memcpy(frames, vm->frames, bytes);
+    memset(vm->frames, 0xA5, bytes);
+    free(vm->frames);
+    vm->frames = frames;
+    move_stack(vm, vm->stack_cap);
 }
 
 /* -- Errors ------------------------------------------------------------ */

@@ -43,6 +43,10 @@ typedef struct CallFrame {
 
 typedef enum { LX_OK = 0, LX_COMPILE_ERROR = 65, LX_RUNTIME_ERROR = 70 } LxResult;
 
+/* Size classes of the small-block cache: class c holds blocks of at least
+** 16c + 8 usable bytes (malloc's own steps), c = 1 .. LX_POOL_CLASSES-1. */
+#define LX_POOL_CLASSES 17
+
 struct VM {
     /* -- Registers and frames (owned by the interpreter) -- */
     /* INVARIANT(stack-valid): every slot below stack_top holds a valid
@@ -56,6 +60,11 @@ struct VM {
     int frame_count, frame_cap;
     ObjUpvalue *open_upvals;
     int native_depth;
+    /* --stress-stack (vm_set_stress_stack): when set, every call and every
+    ** vm_grow_stack moves the stack and the frame array to new addresses
+    ** and poisons the old ones, to flush out pointers into them held
+    ** across a call. NULL when off. */
+    struct StackStress *stack_stress;
 
     /* -- Globals: compile-time slots, late-bound values -- */
     /* A global name gets a slot the first time any code mentions it;
@@ -115,6 +124,11 @@ struct VM {
     int base_roots;         /* roots that live as long as the VM */
     char **imported;        /* real paths of files already imported */
     int nimported, imported_cap;
+
+    /* -- Small-block cache (vm/memory.c, INVARIANT(pool-class)) -- */
+    void *pool[LX_POOL_CLASSES];    /* freed blocks by size class */
+    size_t pool_bytes;              /* what they hold */
+    bool pool_closed;               /* no caching (set at teardown) */
 };
 
 VM *vm_new(void);
@@ -147,6 +161,11 @@ void vm_define_global(VM *vm, const char *name, Value v);
 ** The only place the stack moves: it fixes every open upvalue, and frames
 ** hold indices, so callers only reload their own pointers. */
 void vm_grow_stack(VM *vm, uint32_t need);
+
+/* Turn the stack-relocation stress on or off (see VM.stack_stress); with
+** it on, vm_push_frame calls vm_stress_move before every call. */
+void vm_set_stress_stack(VM *vm, bool on);
+void vm_stress_move(VM *vm);
 
 /* A loop's hot counter reached zero (the LOOP instruction at `ip` in fn,
 ** counter `loop`). Today: report it under trace_hot and re-arm the
