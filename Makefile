@@ -11,7 +11,7 @@
 #     | test-bench | test-observe   one part of `make test`
 #   make bench         run the benchmarks against lua5.4 (installed by
 #                      `make bench-deps`) and put the table in bench/README.md
-#   make fuzz | difftest | valgrind   see tests/fuzz/fuzz.mk
+#   make fuzz | difftest | valgrind | test-reliability   tests/fuzz/fuzz.mk
 #   make install       PREFIX=/usr/local (DESTDIR respected)
 #   make clean
 #
@@ -247,6 +247,7 @@ $(eval $(call test_target,test-gcstress,gcstress,$(BIN_release) $(RUN_GOLDEN)))
 $(eval $(call test_target,test-asan,asan,$(BIN_asan) $(RUN_GOLDEN)))
 $(eval $(call test_target,test-bench,bench,$(BIN_release)))
 $(eval $(call test_target,test-observe,observe,$(BIN_release)))
+$(eval $(call test_target,test-reliability,$(RELIABILITY_SUITES),$(RELIABILITY_BUILD) $(BIN_release) $(RUN_GOLDEN)))
 
 # -- Benchmarks --------------------------------------------------------------
 

@@ -168,6 +168,7 @@ int main(int argc, char **argv)
     VM *vm = vm_new();
     vm->stderr_tty = isatty(2);
     vm->gc_stress = vm->gc_stress || opt.stress_gc || LX_DEBUG_STRESS_GC;
+    vm_set_stress_stack(vm, opt.stress_stack);
     vm->trace_hot = opt.debug_hot;
     set_args(vm, opt.argc, opt.argv);
     /* The JIT's switches live in the VM, where jit.on()/off()/param()
