@@ -159,22 +159,7 @@ static Value core_chr(VM *vm, int argc, Value *args)
 static Value core_input(VM *vm, int argc, Value *args)
 {
     (void)argc, (void)args;
-    /* A prompt written without a newline must appear before we block. */
-    fflush(stdout);
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, stdin);
-    if (n < 0) {
-        free(line);
-        return NIL_VAL;
-    }
-    if (n > 0 && line[n - 1] == '\n')
-        n--;
-    /* str_copy raises only `Out of memory.`, and then this line leaks; a
-    ** buffer tracked by the GC would need a second copy of every line. */
-    ObjString *s = str_copy(vm, line, (size_t)n);
-    free(line);
-    return obj_val(s);
+    return lib_read_line(vm);
 }
 
 /* -- Errors and exit --------------------------------------------------- */

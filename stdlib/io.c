@@ -227,20 +227,7 @@ static Value io_write_err(VM *vm, int argc, Value *args)
 static Value io_read_line(VM *vm, int argc, Value *args)
 {
     (void)argc, (void)args;
-    /* A prompt written with io.write must appear before we block. */
-    fflush(stdout);
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, stdin);
-    if (n < 0) {
-        free(line);
-        return NIL_VAL;
-    }
-    if (n > 0 && line[n - 1] == '\n')
-        n--;
-    ObjString *s = str_copy(vm, line, (size_t)n);
-    free(line);
-    return obj_val(s);
+    return lib_read_line(vm);
 }
 
 /* -- Registration ------------------------------------------------------ */

@@ -8,6 +8,8 @@
 #include "stdlib/lib.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "vm/memory.h"
 
@@ -148,4 +150,23 @@ void lib_open_all(VM *vm)
     lib_gc_open(vm);
     lib_jit_open(vm);
     lib_ffi_open(vm);
+}
+
+Value lib_read_line(VM *vm)
+{
+    fflush(stdout);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, stdin);
+    if (n < 0) {
+        free(line);
+        return NIL_VAL;
+    }
+    if (n > 0 && line[n - 1] == '\n')
+        n--;
+    /* str_copy raises only `Out of memory.`, and then this line leaks; a
+    ** buffer tracked by the GC would need a second copy of every line. */
+    ObjString *s = str_copy(vm, line, (size_t)n);
+    free(line);
+    return obj_val(s);
 }

@@ -58,6 +58,9 @@ void lib_slice_bounds(VM *vm, int argc, const Value *args, uint32_t len,
 /* m[key] = v for a C-string key (gc.stats(), jit.stats()); m must be
 ** reachable (rooted) and v either not an object or rooted. */
 void lib_map_put(VM *vm, ObjMap *m, const char *key, Value v);
+/* A line of stdin without its newline, or nil at end of input (input()
+** and io.readLine()); stdout is flushed first so a prompt shows. */
+Value lib_read_line(VM *vm);
 
 /* The parts; each lives in its own stdlib/ file. */
 void lib_core_open(VM *vm);    /* clock len str num type range chr input assert error exit */

@@ -716,6 +716,7 @@ void vm_run(VM *vm, int stop_frame)
 #endif
     /* -- end of the JIT recording hook -- */
     CallFrame *frame;
+    Value ret_val;          /* RET and RETNIL share one return path */
     Value *base;
     uint32_t slice = hot_slice(vm->hotloop);
     uint32_t ticks = slice;           /* back-edges until the next charge */
@@ -1003,26 +1004,16 @@ do_switch:
     }
     }
 
-    VMCASE(RET) {
-        Value r = RA;
-        if (vm->open_upvals != NULL && vm->open_upvals->location >= base)
-            vm_close_upvals(vm, base);
-        base[0] = r;
-        if (--vm->frame_count == stop_frame) {
-            if (vm->frame_count > 0)
-                vm->stack_top = vm->frames[vm->frame_count - 1].top;
-            return;
-        }
-        frame = &vm->frames[vm->frame_count - 1];
-        vm->stack_top = frame->top;
-        base = vm->stack + frame->base;
-        ip = frame->ip;
-        DISPATCH();
-    }
     VMCASE(RETNIL) {
+        ret_val = NIL_VAL;
+        goto do_return;
+    }
+    VMCASE(RET) {
+        ret_val = RA;
+    do_return:
         if (vm->open_upvals != NULL && vm->open_upvals->location >= base)
             vm_close_upvals(vm, base);
-        base[0] = NIL_VAL;
+        base[0] = ret_val;
         if (--vm->frame_count == stop_frame) {
             if (vm->frame_count > 0)
                 vm->stack_top = vm->frames[vm->frame_count - 1].top;
