@@ -313,8 +313,11 @@ static bool parse_expect(const char *path, Expect *e, char *err, size_t errlen)
                 e->has_input = true;
                 break;
             case D_ARGS: {
-                char *copy = strndup(a.s, a.len);
-                for (char *tok = strtok(copy, " \t"); tok; tok = strtok(NULL, " \t")) {
+                /* strtok_r: worker threads parse files at the same time,
+                ** and strtok's hidden cursor is shared between them. */
+                char *copy = strndup(a.s, a.len), *save = NULL;
+                for (char *tok = strtok_r(copy, " \t", &save); tok;
+                     tok = strtok_r(NULL, " \t", &save)) {
                     e->args = xrealloc(e->args, sizeof(char *) * (size_t)(e->nargs + 1));
                     e->args[e->nargs++] = strdup(tok);
                 }

@@ -731,6 +731,7 @@ do_switch:
     if (UNLIKELY(recording)) {          /* the JIT recording hook */
         SAVE_PC();
         recording = jit_record(vm, ip - 1);
+        i = ip[-1];                     /* it may have changed: see L_record */
     }
     switch (INS_OP(i)) {
 #endif
@@ -878,6 +879,11 @@ do_switch:
         if (!jit_record(vm, ip - 1))
             JIT_SYNC();
         RELOAD();
+        /* The recording's end may have rewritten this very word (a LOOP
+        ** closing its trace is now JLOOP): run what is there now, or the
+        ** stale LOOP would charge its counter, which holds the trace's
+        ** number from then on. */
+        i = ip[-1];
         /* An opaque copy: else the compiler keeps every dispatch's opcode
         ** alive for this one use, a move in every handler. */
         __asm__("" : "+r"(i));

@@ -1,8 +1,11 @@
 /* fuzz_run.c -- libFuzzer target: compile and run any bytes, once with
-** the interpreter alone (-joff) and once with the JIT in stress mode.
+** the interpreter alone (-joff) and once with the JIT in stress mode, and
+** compare the two.
 **
 ** Runtime errors and compile errors are fine; a crash, a sanitizer report,
-** an abort or a hang is a finding. Caps keep every run short and small,
+** an abort or a hang is a finding, and so is any difference between the
+** runs in stdout, stderr or outcome (the VM is made deterministic for this:
+** fuzz_vm.h), unless a cap below cut either run short. Caps keep every run short and small,
 ** each ending the program without a finding:
 **   - a budget of hot-counter charges (VM.budget: at most FZ_BUDGET * 8
 **     loop back-edges in the interpreter), an ordinary runtime error;
@@ -24,7 +27,8 @@
 ** libFuzzer's -timeout. The target is linked with -rdynamic so that
 ** dladdr1 finds vm_run's size.
 **
-** Inputs that mention `import` are compiled but not run (fuzz_vm.h).
+** Inputs that mention `import` are compiled but not run (fuzz_vm.h). One
+** input in four runs under GC stress (a collection at every allocation).
 */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -36,6 +40,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <ucontext.h>
+#include <unistd.h>
 
 #include "lang/compile.h"
 #include "tests/fuzz/fuzz_vm.h"
@@ -96,9 +101,11 @@ static bool abandonable(uintptr_t pc)
 
 /* -- The alarm ------------------------------------------------------------- */
 
-/* The VM the alarm interrupts (NULL between runs) and where to abandon it. */
+/* The VM the alarm interrupts (NULL between runs), where to abandon it,
+** and whether the alarm went off during the run. */
 static VM *volatile running;
 static sigjmp_buf abandon;
+static volatile bool alarmed;
 
 static void on_alarm(int sig, siginfo_t *si, void *ctx)
 {
@@ -106,6 +113,7 @@ static void on_alarm(int sig, siginfo_t *si, void *ctx)
     VM *vm = running;
     if (vm == NULL)
         return;
+    alarmed = true;
     vm->budget = 1;
     vm->jit_opts.param[PARAM_maxmem] = 1;   /* the next allocation raises */
     uintptr_t pc = (uintptr_t)((ucontext_t *)ctx)->uc_mcontext.gregs[REG_RIP];
@@ -127,11 +135,32 @@ static void arm(int first_ms, int every_ms)
 
 /* -- Running ---------------------------------------------------------------- */
 
-static void run_once(FzMode mode, const char *src, size_t size)
+/* What one run printed and how it ended. `cut`: a cap stopped it, so where
+** it stopped depends on the mode and the two runs cannot be compared. */
+typedef struct {
+    char *out, *err;
+    size_t nout, nerr;
+    int result;         /* LxResult, or -1: left by an error outside it */
+    bool cut;
+} Outcome;
+
+static void run_once(FzMode mode, const char *src, size_t size, bool gc_stress, Outcome *o)
 {
+    memset(o, 0, sizeof *o);
+    o->result = -1;
+    FILE *quiet_out = stdout, *quiet_err = stderr;
+    FILE *out = open_memstream(&o->out, &o->nout);
+    FILE *err = open_memstream(&o->err, &o->nerr);
+    if (out == NULL || err == NULL)
+        abort();
+    stdout = out;
+    stderr = err;
+
     VM *vm = fz_vm_new(mode);
+    vm->gc_stress = gc_stress;
     vm->budget = FZ_BUDGET;
     vm->jit_opts.param[PARAM_maxmem] = FZ_MAXMEM;
+    alarmed = false;
     /* A boundary of our own: an error outside vm_interpret's (out of
     ** memory while compiling) must not exit the process. */
     jmp_buf jb;
@@ -139,12 +168,60 @@ static void run_once(FzMode mode, const char *src, size_t size)
     if (setjmp(jb) == 0 && sigsetjmp(abandon, 1) == 0) {
         running = vm;
         arm(FZ_CPU_MS, FZ_TICK_MS);
-        (void)vm_interpret(vm, src, size, "<fuzz>");
+        o->result = (int)vm_interpret(vm, src, size, "<fuzz>");
+    } else {
+        o->cut = true;
     }
     running = NULL;
     arm(0, 0);
+    o->cut = o->cut || alarmed || vm->budget == 0;
     vm->error_jmp = NULL;
     vm_free(vm);
+
+    fclose(out);
+    fclose(err);
+    stdout = quiet_out;
+    stderr = quiet_err;
+    if (o->err != NULL && strstr(o->err, "Out of memory.") != NULL)
+        o->cut = true;
+}
+
+/* -- Comparing ----------------------------------------------------------- */
+
+/* Where a disagreement is reported: the real stderr, which fz_quiet took
+** away from the VM. */
+static FILE *report;
+
+static void show(const char *what, const Outcome *o)
+{
+    fprintf(report, "---- %s: result %d, stdout (%zu bytes):\n%.*s\n---- stderr:\n%.*s\n",
+            what, o->result, o->nout, (int)(o->nout < 4000 ? o->nout : 4000), o->out,
+            (int)(o->nerr < 4000 ? o->nerr : 4000), o->err);
+}
+
+/* -joff and -jstress must agree on everything a program shows unless a
+** cap cut either run short; a disagreement is a JIT bug, and a finding. */
+static void compare(const Outcome *a, const Outcome *b)
+{
+    if (a->cut || b->cut)
+        return;
+    if (a->result == b->result && a->nout == b->nout && a->nerr == b->nerr &&
+        memcmp(a->out, b->out, a->nout) == 0 && memcmp(a->err, b->err, a->nerr) == 0)
+        return;
+    fprintf(report, "fuzz_run: -joff and -jstress disagree\n");
+    show("-joff", a);
+    show("-jstress", b);
+    fflush(report);
+    abort();
+}
+
+/* With LX_FUZZ_VERBOSE, what the runs printed goes to the real streams. */
+static void echo(const Outcome *o)
+{
+    if (report == NULL || getenv("LX_FUZZ_VERBOSE") == NULL)
+        return;
+    fwrite(o->out, 1, o->nout, stdout);
+    fwrite(o->err, 1, o->nerr, report);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -161,6 +238,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sigemptyset(&sa.sa_mask);
         sa.sa_flags = SA_RESTART | SA_SIGINFO;
         sigaction(SIGVTALRM, &sa, NULL);
+        int fd = dup(2);
+        report = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (report == NULL)
+            report = stderr;
     }
     const char *src = (const char *)data;
     if (!fz_runnable(data, size)) {
@@ -169,7 +250,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vm_free(vm);
         return 0;
     }
-    run_once(FZ_JOFF, src, size);
-    run_once(FZ_JSTRESS, src, size);
+    /* One input in four runs with a collection at every allocation (in
+    ** both modes: the collector is never visible), chosen by the input so
+    ** that a finding reproduces. */
+    uint32_t h = 2166136261u;
+    for (size_t k = 0; k < size; k++)
+        h = (h ^ data[k]) * 16777619u;
+    bool gc_stress = (h & 3) == 0;
+    Outcome a, b;
+    run_once(FZ_JOFF, src, size, gc_stress, &a);
+    echo(&a);
+    run_once(FZ_JSTRESS, src, size, gc_stress, &b);
+    echo(&b);
+    compare(&a, &b);
+    free(a.out);
+    free(a.err);
+    free(b.out);
+    free(b.err);
     return 0;
 }

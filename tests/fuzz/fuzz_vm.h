@@ -6,7 +6,10 @@
 ** (crashes by design), `io` and `os` (files, environment, exit), `input`
 ** and `exit`, `time` (sleep), and `jit.param` (it could lift the memory
 ** cap). A program that names one of them gets `Undefined variable`, a
-** runtime error like any other.
+** runtime error like any other. So that two runs of one program print the
+** same thing whatever the JIT does (fuzz_run compares them), what differs
+** between runs goes too: `clock`, `gc.stats`, `jit.status`, `jit.stats`;
+** math.random starts from a fixed state.
 **
 ** Output: the VM's stdout and stderr go to /dev/null (the fuzzer's own
 ** reports and the sanitizers' keep the real stderr), unless the

@@ -336,7 +336,7 @@ static void list_stmt(const Scope *sc)
     if (r < 45 && sc->nctr > 0) {
         line("xs%d[%s %% len(xs0)] = %s;", l, pick(sc->ctr, sc->nctr), e.s);
     } else if (r < 70 && !is_frozen(sc, l) && l != 0) {
-        line("if (len(xs%d) < 200) xs%d.push(%s);", l, l, e.s);
+        line("if (len(xs%d) < 40) xs%d.push(%s);", l, l, e.s);
     } else if (r < 85 && !is_frozen(sc, l) && l != 0) {
         line("if (len(xs%d) > len(xs0)) xs%d.pop();", l, l);
     } else if (sc->nctr > 0) {
@@ -521,7 +521,9 @@ static void loop_stmt(Scope *sc, int depth)
         indent--;
         add(in.any, &in.nany, "w%d", id);
         add(in.ctr, &in.nctr, "w%d", id);
-    } else if (kind < 90 && nlists > 0) {
+    } else if (kind < 90 && nlists > 0 && depth <= 2 && sc->nfrozen == 0) {
+        /* Lists grow to 40 items: one for-in per nest, and only deep
+        ** inside, keeps the iteration count bounded. */
         int l = below(nlists);
         line("for (var e%d in xs%d) {", id, l);
         add(in.any, &in.nany, "e%d", id);
