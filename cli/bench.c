@@ -287,6 +287,23 @@ static bool filter_match(const char *filter, const char *name)
     return false;
 }
 
+/* Whether DIR/NAME.lox says `// kernel: numeric` in its first lines: the
+** programs the JIT's speed targets are stated over (docs: bench/README.md). */
+static bool is_kernel(const char *dir, const char *name)
+{
+    char *path = bench_xprintf("%s/%s.lox", dir, name);
+    FILE *f = fopen(path, "r");
+    free(path);
+    if (f == NULL)
+        return false;
+    char line[256];
+    bool found = false;
+    for (int n = 0; n < 20 && !found && fgets(line, sizeof line, f) != NULL; n++)
+        found = strncmp(line, "// kernel: numeric", 18) == 0;
+    fclose(f);
+    return found;
+}
+
 static int cmp_names(const void *x, const void *y)
 {
     return strcmp(*(char *const *)x, *(char *const *)y);
@@ -373,6 +390,7 @@ static int find_programs(Bench *b)
         BenchProgram *p = &b->progs[b->nprogs];
         if (read_file(path, &p->expected, &p->expected_len)) {
             p->name = names[i];
+            p->kernel = is_kernel(b->dir, names[i]);
             b->nprogs++;
         } else {
             bench_note(b, "skipping %s: cannot read %s: %s", names[i], path, strerror(errno));

@@ -101,6 +101,9 @@ typedef struct {
     char *name;             /* "fib" for DIR/fib.lox */
     char *expected;         /* DIR/expected/NAME.out, byte for byte */
     size_t expected_len;
+    bool kernel;            /* marked `// kernel: numeric`: one of the numeric
+                            ** kernels, whose geometric mean the report
+                            ** shows on a row of its own */
 } BenchProgram;
 
 typedef struct {

@@ -103,13 +103,16 @@ static int ratio_columns(Bench *b, int num[SYS__COUNT], int den[SYS__COUNT])
     return n;
 }
 
-/* The geometric mean of column (num, den) over the programs that have it;
-** *count says how many did. 0 when none. */
-static double geomean(Bench *b, int num, int den, int *count)
+/* The geometric mean of column (num, den) over the programs that have it
+** (only the numeric kernels when `kernels`); *count says how many did. 0
+** when none. */
+static double geomean(Bench *b, int num, int den, bool kernels, int *count)
 {
     double sum = 0;
     *count = 0;
     for (int p = 0; p < b->nprogs; p++) {
+        if (kernels && !b->progs[p].kernel)
+            continue;
         double r = bench_ratio(b, p, num, den);
         if (r > 0) {
             sum += log(r);
@@ -163,7 +166,7 @@ static void fmt_ratio(char *buf, double v)
         snprintf(buf, CELL_W, "%.2g", v);
 }
 
-static void grid_print(Grid *g, FILE *out, int rule_after_header, int rule_before_last)
+static void grid_print(Grid *g, FILE *out, int rule_after_header, int summary_rows)
 {
     int w[MAX_COLS] = {0};
     for (int r = 0; r < g->nrows; r++)
@@ -176,7 +179,7 @@ static void grid_print(Grid *g, FILE *out, int rule_after_header, int rule_befor
     for (int c = 0; c < g->ncols; c++)
         total += w[c] + (c ? 2 : 0);
     for (int r = 0; r < g->nrows; r++) {
-        if ((r == 1 && rule_after_header) || (r == g->nrows - 1 && rule_before_last)) {
+        if ((r == 1 && rule_after_header) || (summary_rows > 0 && r == g->nrows - summary_rows)) {
             for (int i = 0; i < total; i++)
                 fputc('-', out);
             fputc('\n', out);
@@ -279,15 +282,27 @@ void bench_print_table(Bench *b, FILE *out)
     /* The geometric means, when there is a ratio to average. */
     int counts[SYS__COUNT];
     bool partial = false;
+    int summary = 0;        /* rows below the rule */
     if (ncol > 0) {
+        summary = 1;
         grid_row(&g);
         GRID_SET(&g, 0, "geomean");
         for (int i = 0; i < ncol; i++) {
-            fmt_ratio(g.text[g.nrows - 1][5 + i], geomean(b, num[i], den[i], &counts[i]));
+            fmt_ratio(g.text[g.nrows - 1][5 + i], geomean(b, num[i], den[i], false, &counts[i]));
             partial |= counts[i] < b->nprogs;
         }
+        int nkernels = 0, unused;
+        for (int p = 0; p < b->nprogs; p++)
+            nkernels += b->progs[p].kernel;
+        if (nkernels > 0 && nkernels < b->nprogs) {
+            grid_row(&g);
+            summary = 2;
+            GRID_SET(&g, 0, "  kernels (%d)", nkernels);
+            for (int i = 0; i < ncol; i++)
+                fmt_ratio(g.text[g.nrows - 1][5 + i], geomean(b, num[i], den[i], true, &unused));
+        }
     }
-    grid_print(&g, out, 1, ncol > 0);
+    grid_print(&g, out, 1, summary);
     free(g.text);
 
     if (partial) {
@@ -429,11 +444,14 @@ bool bench_write_json(Bench *b, FILE *out)
     sep = "\n";
     for (int i = 0; i < ncol; i++) {
         int count;
-        double g = geomean(b, num[i], den[i], &count);
+        double g = geomean(b, num[i], den[i], false, &count);
         fprintf(out, "%s    {\"name\": \"%s/%s\", \"numerator\": \"%s\", \"denominator\": \"%s\", "
                      "\"geomean\": ",
                 sep, bench_system_names[num[i]], bench_system_names[den[i]],
                 bench_system_names[num[i]], bench_system_names[den[i]]);
+        json_num(out, g, count > 0);
+        g = geomean(b, num[i], den[i], true, &count);
+        fputs(", \"geomean_kernels\": ", out);
         json_num(out, g, count > 0);
         fprintf(out, ", \"programs\": {");
         const char *sep2 = "";
