@@ -159,7 +159,7 @@ FORCE:
 
 # gcc and make are assumed; linux-perf is only for `perf` users.
 DEB_PKGS := libreadline-dev libcmocka-dev libffi-dev libcapstone-dev clang libclang-rt-14-dev \
-            pkg-config
+            pkg-config valgrind
 
 .PHONY: deps
 deps:
@@ -214,13 +214,24 @@ SUITE_jon      = $(GOLDEN) ./$(BIN_release) $(GOLDEN_DIRS)
 SUITE_jstress  = $(GOLDEN) --flags -jstress ./$(BIN_release) $(GOLDEN_DIRS)
 SUITE_gcstress = $(GOLDEN) --timeout $(GCSTRESS_TIMEOUT) --flags --stress-gc \
                  ./$(BIN_release) $(GOLDEN_DIRS)
+SUITE_gcstress-joff = $(GOLDEN) --timeout $(GCSTRESS_TIMEOUT) --flags '-joff --stress-gc' \
+                 ./$(BIN_release) $(GOLDEN_DIRS)
+SUITE_gcstress-jstress = $(GOLDEN) --timeout $(GCSTRESS_TIMEOUT) --flags '-jstress --stress-gc' \
+                 ./$(BIN_release) $(GOLDEN_DIRS)
 SUITE_asan     = $(SAN_ENV) $(GOLDEN) $(BIN_asan) $(GOLDEN_DIRS)
+SUITE_asan-joff = $(SAN_ENV) $(GOLDEN) --flags -joff $(BIN_asan) $(GOLDEN_DIRS)
+SUITE_asan-jstress = $(SAN_ENV) $(GOLDEN) --flags -jstress $(BIN_asan) $(GOLDEN_DIRS)
 SUITE_bench    = tests/bench/run.sh ./$(BIN_release)
 SUITE_observe  = tests/observe/run.sh ./$(BIN_release)
 
 include tests/fuzz/fuzz.mk
 
-TEST_SUITES := unit selftest joff jon jstress gcstress asan bench observe $(RELIABILITY_SUITES)
+# The golden suite under GC stress and under ASan+UBSan runs in all three
+# JIT modes (so does --stress-stack: RELIABILITY_SUITES).
+GCSTRESS_SUITES := gcstress-joff gcstress gcstress-jstress
+ASAN_SUITES     := asan-joff asan asan-jstress
+TEST_SUITES := unit selftest joff jon jstress $(GCSTRESS_SUITES) $(ASAN_SUITES) bench observe \
+               $(RELIABILITY_SUITES)
 TEST_BUILD  := $(BIN_release) $(BIN_asan) $($(UNIT_MODE)_UNIT_BINS) $(RUN_GOLDEN) \
                $(RELIABILITY_BUILD)
 
@@ -243,8 +254,8 @@ $(eval $(call test_target,test,$(TEST_SUITES),$(TEST_BUILD)))
 $(eval $(call test_target,test-unit,unit,$($(UNIT_MODE)_UNIT_BINS)))
 $(eval $(call test_target,test-selftest,selftest,$(RUN_GOLDEN)))
 $(eval $(call test_target,test-golden,joff jon jstress,$(BIN_release) $(RUN_GOLDEN)))
-$(eval $(call test_target,test-gcstress,gcstress,$(BIN_release) $(RUN_GOLDEN)))
-$(eval $(call test_target,test-asan,asan,$(BIN_asan) $(RUN_GOLDEN)))
+$(eval $(call test_target,test-gcstress,$(GCSTRESS_SUITES),$(BIN_release) $(RUN_GOLDEN)))
+$(eval $(call test_target,test-asan,$(ASAN_SUITES),$(BIN_asan) $(RUN_GOLDEN)))
 $(eval $(call test_target,test-bench,bench,$(BIN_release)))
 $(eval $(call test_target,test-observe,observe,$(BIN_release)))
 $(eval $(call test_target,test-reliability,$(RELIABILITY_SUITES),$(RELIABILITY_BUILD) $(BIN_release) $(RUN_GOLDEN)))

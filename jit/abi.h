@@ -25,7 +25,8 @@
 ** r2 = r0 + r1); they cover r0-r3 and f0-f3. f4-f7 are carried through
 ** every stencil unchanged, so a trace may park values there (loop
 ** invariants, say) and move them with mov_num_hi / mov_num_lo; no other
-** stencil names them.
+** stencil names them, except that f7 is the iteration counter of the
+** back-edge (count_iter, exit_common).
 **
 ** All argument registers are caller-saved in the System V ABI: a stencil
 ** that calls C saves whatever the call would clobber (clang does this),
@@ -62,7 +63,9 @@ typedef struct JitCtx {
     uint64_t gpr[JIT_NGPR];     /* r0..r3 at the last exit */
     double fpr[JIT_NFPR];       /* f0..f7 at the last exit */
     uint32_t exit_no;           /* the exit taken, set by exit_stub */
-    uint32_t iters;             /* back-edges taken since jit_run entered */
+    uint32_t iters;             /* back-edges taken since jit_run entered
+                                ** (counted in f7, see count_iter in
+                                ** jit/stencils/control.c) */
     void *vm;                   /* the VM, for exit handlers and helpers */
     void *user;                 /* free for the JIT's own bookkeeping */
     uint64_t spill[JIT_NSPILL]; /* spill slots: spill/reload stencils */

@@ -1,6 +1,9 @@
 /* dump.c -- -jdump: everything about a compiled trace, in sections:
 **
 **   ==== TRACE 1: loop at prog.lox:6 in sumTo, pc 3..9 (perf: its name)
+**   ==== TRACE 2: side of trace 1 exit 3 at prog.lox:7 in sumTo, loop
+**                 pc 3..9 (perf: ...)   a side trace (jit/side.c): where
+**                 it starts, then its root's loop as above
 **   ---- TRACE 1 source       the lines the loop spans, with their text
 **   ---- TRACE 1 bytecode     the loop's instructions (vm/debug.c format)
 **                             and the functions the trace inlined
@@ -147,9 +150,23 @@ static void dump_header_source_bytecode(FILE *out, const Trace *T)
     }
     /* The loop's line is its LOOP word's; perf names the trace by the
     ** head's line (jit/perf.h), shown too so the two can be matched. */
-    fprintf(out, "==== TRACE %d: loop at %s:%d in %s, pc %u..%u (perf: lox-trace-%d %s:%d)\n",
-            T->no, fn_source(fn), trace_line(fn, T->loop_pc), fn_name(fn), from, T->loop_pc,
-            T->no, fn_source(fn), trace_line(fn, from));
+    if (T->parent != NULL) {
+        /* Where it starts: the exit's pc, in its innermost inlined frame. */
+        const Snapshot *sn = &T->parent->snaps[T->exit];
+        const ObjFunction *at = fn;
+        if (sn->nframe > 0)
+            at = ((ObjClosure *)as_obj(
+                      T->parent->sframes[sn->fstart + sn->nframe - 1].closure))->fn;
+        fprintf(out, "==== TRACE %d: side of trace %d exit %d at %s:%d in %s, pc %u; loop at "
+                     "%s:%d in %s, pc %u..%u (perf: lox-trace-%d %s:%d)\n",
+                T->no, T->parent->no, T->exit, fn_source(at), trace_line(at, sn->pc),
+                fn_name(at), sn->pc, fn_source(fn), trace_line(fn, T->loop_pc), fn_name(fn),
+                from, T->loop_pc, T->no, fn_source(fn), trace_line(fn, from));
+    } else {
+        fprintf(out, "==== TRACE %d: loop at %s:%d in %s, pc %u..%u (perf: lox-trace-%d %s:%d)\n",
+                T->no, fn_source(fn), trace_line(fn, T->loop_pc), fn_name(fn), from,
+                T->loop_pc, T->no, fn_source(fn), trace_line(fn, from));
+    }
     fprintf(out, "---- TRACE %d source (lines %d-%d)\n", T->no, lo, hi);
     dump_source(out, fn, lo, hi);
     fprintf(out, "---- TRACE %d bytecode (pc %u..%u; pc line op operands)\n", T->no, from,
@@ -202,7 +219,8 @@ static void dump_ir(FILE *out, const Trace *T)
             fprintf(out, "  #%d", ins->snap);
         fputc('\n', out);
     }
-    fprintf(out, "---- TRACE %d back-edge:", T->no);
+    /* A side trace's tail stores these and enters its root (side.c). */
+    fprintf(out, "---- TRACE %d %s:", T->no, T->parent != NULL ? "tail" : "back-edge");
     for (int b = 0; b < T->nback; b++)
         fprintf(out, " %d=%04d%s", T->back[b].slot, T->back[b].val,
                 T->back[b].sload ? "*" : "");
@@ -233,6 +251,11 @@ static void dump_mcode(FILE *out, const Trace *T)
     int n = T->head_off > 0 ? 2 : 1;
     if (T->head_off == 0)
         labels[0].text = "->entry, ->loop";
+    if (T->parent != NULL) {
+        /* The parent's exit stub jumps to the prologue; no loop here. */
+        labels[0].text = "->prologue";
+        labels[1].text = "->body";
+    }
     disasm_code(out, T->mcode, T->msize, labels, n);
 }
 

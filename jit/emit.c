@@ -6,24 +6,29 @@
 **     entry:  the SLOADs: load each slot the body reads, with its type
 **             guard (exit 0), into the value's home
 **     head:   the body, one or a few stencils per IR instruction
-**             the back-edge: store every modified slot into the frame,
-**             move each loop-carried value into its SLOAD's home, `loop`
+**             the back-edge: store each slot modified but not loop-carried
+**             into the frame, count the iteration (f7), check the budget
+**             (only when one was set), move each loop-carried value into
+**             its SLOAD's home, `loop`
 **     stubs:  exit_stub n for each snapshot, then exit_common and a trap
 **     data, trampolines
 **
-** INVARIANT(frame-exact-at-head): at the head of every iteration the frame
-** in memory holds the interpreter's values, because the entry starts from
-** them and every back-edge writes back all slots the body modified. So
-** snapshots only list slots modified since the head (jit/snap.c), and
-** values read at the head stay in registers from one iteration to the next
-** (the SLOAD's home gets the slot's new value at the back-edge).
+** Loop-carried values stay in registers. A slot the body reads at the
+** head (its SLOAD) and modifies is carried around the loop in its SLOAD's
+** home and never written to the frame while the trace runs; every
+** snapshot lists it instead (INVARIANT(snap-complete) in jit/ir.h, added
+** by snap_complete once the recording ended), so each exit writes it. A
+** slot the body modifies without reading it first is stored at the
+** back-edge: an exit before the body writes it again must find the last
+** iteration's value in the frame, and no register holds that one.
 **
 ** Registers. Every value gets one home for its whole life: a register of
-** its class (INT and VAL in r0-r3, NUM in f0-f3) or a spill slot, by
-** linear scan over live intervals. An interval runs from the definition
-** (0 for SLOADs, which are loaded before the head) to the last use, where
-** a use is an operand, a snapshot of a guard (the exit must find the value)
-** or the back-edge. A value may take the register of one whose last use is
+** its class (INT and VAL in r0-r3, NUM in f0-f3, or f4-f6 for NUM) or a
+** spill slot, by linear scan over live intervals. An interval runs from
+** the definition (0 for SLOADs and instructions hoisted by jit/opt.c,
+** which run before the head) to the last use, where a use is an operand,
+** a snapshot of a guard (the exit must find the value) or the back-edge
+** (for an invariant the body reads: its next iteration). A value may take the register of one whose last use is
 ** its own instruction: stencils write their output last and leave every
 ** register as it was when they exit (INVARIANT(exit-sees-inputs)).
 ** Operands in spill slots and constants go through scratch registers,
@@ -35,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jit/opt.h"
 #include "jit/patch.h"
 #include "jit/stencil.h"
 #include "jit/trace.h"
@@ -44,9 +50,18 @@
 ** definition, so a trace computes exactly what the interpreter does. */
 static double emit_num_mod(double a, double b) { return lx_mod(a, b); }
 
+/* The slow case of the guard_eq / guard_ne stencils (two distinct strings
+** or pointers): the VM's own equality. */
+static uint64_t emit_values_equal(JitCtx *ctx, Value *base, uint64_t a, uint64_t b)
+{
+    (void)ctx, (void)base;
+    return value_equal(a, b);
+}
+
 /* -- The code list ------------------------------------------------------- */
 
-enum { TGT_NONE, TGT_HEAD, TGT_COMMON };
+/* TGT_ROOT: a side trace's root's entry (jit/side.c). */
+enum { TGT_NONE, TGT_HEAD, TGT_COMMON, TGT_ROOT };
 
 typedef struct {
     JitStencilId id;
@@ -67,6 +82,7 @@ typedef struct {
     int nitems, cap;
     int head;           /* index of the first body item */
     int *start, *end;   /* live interval of each ref; end 0: dead */
+    uint8_t *inv;       /* per ref: OPT_HOISTED ones run in the entry */
     int K;              /* registers per class usable as homes */
     int pos;            /* position being emitted */
     uint8_t busy[2];    /* scratch registers taken at pos, per class */
@@ -97,13 +113,36 @@ static void use(Emit *e, IRRef ref, int at)
         e->end[ref] = at;
 }
 
+/* Whether ref is read by the loop body: an operand of an instruction
+** that is not hoisted, or a value some exit writes. */
+static bool used_in_body(const Emit *e, IRRef ref)
+{
+    const Trace *T = e->T;
+    for (IRRef u = ref + 1; u < T->nir; u++) {
+        const IRIns *ins = &T->ir[u];
+        if (e->inv[u] == OPT_HOISTED)
+            continue;
+        if ((ir_mode_a[ins->op] == IRM_R && ins->a == ref) ||
+            (ir_mode_b[ins->op] == IRM_R && ins->b == ref) ||
+            (ins->op == IR_ISTORE && ins->c == ref))
+            return true;
+    }
+    for (int k = 0; k < T->nsmap; k++)
+        if (T->smap[k].ref == ref)
+            return true;
+    return false;
+}
+
 static void liveness(Emit *e)
 {
     Trace *T = e->T;
     int END = T->nir;
     for (IRRef r = 1; r < T->nir; r++) {
         IRIns *ins = &T->ir[r];
-        e->start[r] = ins->op == IR_SLOAD ? 0 : r;
+        /* SLOADs and hoisted instructions run in the entry, before the
+        ** head: position 0. Their operands' uses stay at their refs,
+        ** which only makes those live a little longer than needed. */
+        e->start[r] = ins->op == IR_SLOAD || e->inv[r] == OPT_HOISTED ? 0 : r;
         if (ir_mode_a[ins->op] == IRM_R)
             use(e, ins->a, r);
         if (ir_mode_b[ins->op] == IRM_R)
@@ -116,8 +155,8 @@ static void liveness(Emit *e)
                 use(e, T->smap[k].ref, r);
         }
     }
-    /* The back-edge: every modified slot's value is stored, and slots
-    ** read at the head but never modified stay live around the loop. */
+    /* The back-edge: every modified slot's value is stored or moved, and
+    ** is in the back-edge's snapshot. */
     for (int b = 0; b < T->nback; b++)
         use(e, T->back[b].val, END);
     if (T->link) {
@@ -125,13 +164,22 @@ static void liveness(Emit *e)
         for (uint32_t k = sn->start; k < sn->start + sn->n; k++)
             use(e, T->smap[k].ref, END);
     }
+    if (T->parent == NULL && T->link == 0) {
+        /* Invariant values the body uses (an operand, an exit's value)
+        ** stay live around the loop; ones only the entry uses do not. */
+        for (IRRef r = 1; r < T->nir; r++)
+            if (e->inv[r] != OPT_VARIANT && !ir_is_const(T, r) && e->end[r] > 0 &&
+                used_in_body(e, r))
+                use(e, r, END);
+        return;
+    }
     for (IRRef r = 1; r < T->nir; r++) {
         if (T->ir[r].op != IR_SLOAD)
             continue;
         bool modified = false;
         for (int b = 0; b < T->nback; b++)
             modified |= T->back[b].slot == T->ir[r].a;
-        if (!modified)
+        if (!modified && T->parent == NULL)
             use(e, r, END);
     }
 }
@@ -154,6 +202,35 @@ static bool has_result(const IRIns *ins)
     }
 }
 
+/* Doubles that find no register among f0-f3 live in f4-f6 rather than
+** in spill slots when one of those is free over their whole interval: no
+** stencil names them, so each use is a register move (mov_num_lo and
+** mov_num_hi) instead of a load or store. f7 is the iteration counter
+** (count_iter). Two intervals may share one where the first ends at the
+** instruction that defines the second: the move in comes before the
+** stencil, the move out after it. */
+#define HI_FIRST 4
+#define HI_LAST 6
+
+static bool is_hi(IRLoc l)
+{
+    return l.kind == LOC_FPR && l.idx >= HI_FIRST;
+}
+
+static int free_hi(Emit *e, IRRef v)
+{
+    Trace *T = e->T;
+    for (int h = HI_FIRST; h <= HI_LAST; h++) {
+        bool clash = false;
+        for (IRRef w = 1; w < T->nir && !clash; w++)
+            clash = w != v && T->loc[w].kind == LOC_FPR && T->loc[w].idx == h &&
+                    e->start[w] < e->end[v] && e->start[v] < e->end[w];
+        if (!clash)
+            return h;
+    }
+    return -1;
+}
+
 static bool allocate(Emit *e)
 {
     Trace *T = e->T;
@@ -165,7 +242,7 @@ static bool allocate(Emit *e)
     for (int pass = 0; pass < 2; pass++)
         for (IRRef r = 1; r < n; r++)
             if (has_result(&T->ir[r]) && e->end[r] > 0 &&
-                (T->ir[r].op == IR_SLOAD) == (pass == 0))
+                (e->start[r] == 0) == (pass == 0))
                 order[no++] = r;
     memset(T->loc, 0, sizeof(IRLoc) * (size_t)n);
     int active[2][4];
@@ -197,12 +274,18 @@ static bool allocate(Emit *e)
                 victim = active[cls][far];
                 reg = far;
             }
-            if (T->nspill >= SPILL_TMP) {
-                ok = false;
-                break;
+            int hi = cls ? free_hi(e, victim) : -1;
+            if (hi >= 0) {
+                T->loc[victim].kind = LOC_FPR;
+                T->loc[victim].idx = (uint8_t)hi;
+            } else {
+                if (T->nspill >= SPILL_TMP) {
+                    ok = false;
+                    break;
+                }
+                T->loc[victim].kind = LOC_SPILL;
+                T->loc[victim].idx = (uint8_t)T->nspill++;
             }
-            T->loc[victim].kind = LOC_SPILL;
-            T->loc[victim].idx = (uint8_t)T->nspill++;
         }
         if (reg >= 0) {
             active[cls][reg] = v;
@@ -275,14 +358,16 @@ static int in(Emit *e, IRRef ref)
         return s;
     }
     IRLoc l = T->loc[ref];
-    if (l.kind == LOC_GPR || l.kind == LOC_FPR)
+    if ((l.kind == LOC_GPR || l.kind == LOC_FPR) && !is_hi(l))
         return l.idx;
-    if (l.kind != LOC_SPILL) {
+    if (l.kind != LOC_SPILL && !is_hi(l)) {
         e->fail = "operand without a place";
         return -1;
     }
     int s = scratch(e, cls);
-    if (s >= 0)
+    if (s >= 0 && is_hi(l))
+        item(e, stencil_id(JIT_T_mov_num_lo, s, l.idx - HI_FIRST, 0));
+    else if (s >= 0)
         emit_reload(e, cls, s, l.idx);
     return s;
 }
@@ -293,7 +378,7 @@ static int in(Emit *e, IRRef ref)
 static int out(Emit *e, IRRef ref)
 {
     IRLoc l = e->T->loc[ref];
-    if (l.kind == LOC_GPR || l.kind == LOC_FPR)
+    if ((l.kind == LOC_GPR || l.kind == LOC_FPR) && !is_hi(l))
         return l.idx;
     int cls = reg_class(&e->T->ir[ref]);
     for (int k = 0; k < 4; k++)
@@ -302,12 +387,15 @@ static int out(Emit *e, IRRef ref)
     return scratch(e, cls);
 }
 
-/* After the result is in reg: spill it if its home is a spill slot. */
+/* After the result is in reg: move it home if that is a spill slot or
+** one of f4-f6. */
 static void settle(Emit *e, IRRef ref, int reg)
 {
     IRLoc l = e->T->loc[ref];
     if (l.kind == LOC_SPILL)
         emit_spill(e, reg_class(&e->T->ir[ref]), reg, l.idx);
+    else if (is_hi(l))
+        item(e, stencil_id(JIT_T_mov_num_hi, l.idx - HI_FIRST, reg, 0));
 }
 
 /* A raw boxed Value of ref in a GPR (boxing ints and doubles). */
@@ -441,7 +529,7 @@ static bool emit_ins(Emit *e, IRRef ref)
             if (!live)
                 return true;
             TRY(a = in(e, ins->a));
-            TRY(b = in(e, ins->b));
+            TRY(b = ins->b == ins->a ? a : in(e, ins->b));   /* x * x: one load */
             TRY(d = out(e, ref));
             if (ins->op == IR_MOD) {
                 it = item(e, stencil_id(JIT_T_call_num, d, a, b));
@@ -464,7 +552,7 @@ static bool emit_ins(Emit *e, IRRef ref)
             it->op0 = T->ir[y].a;
         } else {
             TRY(a = in(e, x));
-            TRY(b = in(e, y));
+            TRY(b = y == x ? a : in(e, y));
             TRY(d = out(e, ref));
             it = item(e, stencil_id(ins->op == IR_MOD ? JIT_T_mod_int : int_ops[k], d, a, b));
         }
@@ -494,7 +582,7 @@ static bool emit_ins(Emit *e, IRRef ref)
         int k = ins->op - IR_LT;
         if (ins->t == IRT_NUM) {
             TRY(a = in(e, ins->a));
-            TRY(b = in(e, ins->b));
+            TRY(b = ins->b == ins->a ? a : in(e, ins->b));
             it = item(e, stencil_id(num_cmp[k], a, b, 0));
         } else {
             IRRef x = ins->a, y = ins->b;
@@ -509,7 +597,7 @@ static bool emit_ins(Emit *e, IRRef ref)
                 it->op0 = T->ir[y].a;
             } else {
                 TRY(a = in(e, x));
-                TRY(b = in(e, y));
+                TRY(b = y == x ? a : in(e, y));
                 it = item(e, stencil_id(int_cmp[k], a, b, 0));
             }
         }
@@ -589,6 +677,87 @@ static bool emit_ins(Emit *e, IRRef ref)
         }
         settle(e, ref, d);
         return true;
+    case IR_FADD: {
+        bool as_int = T->ir[ins->b].t == IRT_INT && !ir_is_const(T, ins->b);
+        TRY(a = in(e, ins->a));
+        TRY(b = as_int ? in(e, ins->b) : boxed(e, ins->b));
+        it = item(e, stencil_id(as_int ? JIT_T_add_field_int : JIT_T_add_field, a, b, 0));
+        it->k = T->k[ins->c];
+        it->exit = ins->snap;
+        return true;
+    }
+    case IR_EQVAL: case IR_NEVAL:
+        TRY(a = boxed(e, ins->a));
+        TRY(b = boxed(e, ins->b));
+        it = item(e, stencil_id(ins->op == IR_EQVAL ? JIT_T_guard_eq : JIT_T_guard_ne, a, b, 0));
+        it->helper = (uint64_t)(uintptr_t)emit_values_equal;
+        it->exit = ins->snap;
+        return true;
+    case IR_MVER: case IR_SLEN: case IR_RANGEF:
+        TRY(a = in(e, ins->a));
+        TRY(d = out(e, ref));
+        it = item(e, stencil_id(ins->op == IR_MVER ? JIT_T_map_version
+                                : ins->op == IR_SLEN ? JIT_T_str_len : JIT_T_range_field,
+                                d, a, 0));
+        if (ins->op == IR_RANGEF)
+            it->op0 = ins->b;
+        it->exit = ins->snap;
+        settle(e, ref, d);
+        return true;
+    case IR_NALLOC:
+        TRY(d = out(e, ref));
+        it = item(e, (JitStencilId)(JIT_ST_call_native_r0 + d));
+        it->op0 = ref;
+        it->helper = (uint64_t)(uintptr_t)ncall_alloc;
+        it->exit = ins->snap;
+        settle(e, ref, d);
+        return true;
+    case IR_FTAB:
+        TRY(a = in(e, ins->b));
+        it = item(e, (JitStencilId)(JIT_ST_alloc_fields_r0 + a));
+        it->op0 = ref;
+        it->helper = (uint64_t)(uintptr_t)ncall_fields;
+        it->exit = ins->snap;
+        return true;
+    case IR_MVAL:
+        TRY(a = in(e, ins->a));
+        TRY(d = out(e, ref));
+        item(e, stencil_id(JIT_T_map_value, d, a, 0));
+        settle(e, ref, d);
+        return true;
+    case IR_MSETV:
+        TRY(a = in(e, ins->a));
+        TRY(b = boxed(e, ins->b));
+        item(e, stencil_id(JIT_T_map_set_value, a, b, 0));
+        return true;
+    case IR_BOXNUM:
+        TRY(a = in(e, ins->a));
+        TRY(d = out(e, ref));
+        item(e, stencil_id(JIT_T_box_num, d, a, 0));
+        settle(e, ref, d);
+        return true;
+    case IR_BRECV:
+        TRY(a = in(e, ins->a));
+        TRY(b = in(e, ins->b));
+        TRY(d = out(e, ref));
+        item(e, stencil_id(JIT_T_bound_recv, d, a, b))->exit = ins->snap;
+        settle(e, ref, d);
+        return true;
+    case IR_MNEXT: case IR_MKEY: case IR_SBYTE: case IR_SCODE: case IR_MFIND:
+        TRY(a = in(e, ins->a));
+        TRY(b = in(e, ins->b));
+        TRY(d = out(e, ref));
+        it = item(e, stencil_id(ins->op == IR_MNEXT ? JIT_T_map_skip
+                                : ins->op == IR_MKEY ? JIT_T_map_key
+                                : ins->op == IR_SCODE ? JIT_T_str_code
+                                : ins->op == IR_MFIND ? JIT_T_map_find : JIT_T_str_byte,
+                                d, a, b));
+        it->k = (uint64_t)(uintptr_t)e->J->vm->byte_strings;
+        it->exit = ins->snap;
+        settle(e, ref, d);
+        return true;
+    case IR_NOP:
+        return true;
     case IR__COUNT:
         break;
     }
@@ -620,6 +789,11 @@ static bool emit_entry(Emit *e)
         it->exit = 0;
         settle(e, r, d);
     }
+    /* Then what the body computes the same every iteration (jit/opt.c),
+    ** still at position 0: every value the entry defines is live here. */
+    for (IRRef r = 1; r < T->nir; r++)
+        if (e->inv[r] == OPT_HOISTED && !emit_ins(e, r))
+            return false;
     return true;
 }
 
@@ -640,10 +814,14 @@ static bool same_loc(IRLoc a, IRLoc b)
 static bool emit_move(Emit *e, const Move *m)
 {
     int cls = m->cls;
-    bool dreg = m->dst.kind != LOC_SPILL;
+    bool dreg = m->dst.kind != LOC_SPILL && !is_hi(m->dst);
+    bool sreg = m->src.kind != LOC_SPILL && m->src.kind != LOC_CONST && !is_hi(m->src);
     int r = dreg ? m->dst.idx : -1;
-    if (!dreg && m->src.kind != LOC_SPILL && m->src.kind != LOC_CONST) {
-        emit_spill(e, cls, m->src.idx, m->dst.idx);
+    if (!dreg && sreg) {
+        if (is_hi(m->dst))
+            item(e, stencil_id(JIT_T_mov_num_hi, m->dst.idx - HI_FIRST, m->src.idx, 0));
+        else
+            emit_spill(e, cls, m->src.idx, m->dst.idx);
         return true;
     }
     if (!dreg)
@@ -652,11 +830,15 @@ static bool emit_move(Emit *e, const Move *m)
         emit_const(e, cls, r, ir_kvalue(e->T, m->k), m->t);
     else if (m->src.kind == LOC_SPILL)
         emit_reload(e, cls, r, m->src.idx);
+    else if (is_hi(m->src))
+        item(e, stencil_id(JIT_T_mov_num_lo, r, m->src.idx - HI_FIRST, 0));
     else if (cls)
         item(e, stencil_id(JIT_T_mov_num, r, m->src.idx, 0));
     else
         item(e, stencil_id(JIT_T_mov, r, m->src.idx, 0));
-    if (!dreg)
+    if (is_hi(m->dst))
+        item(e, stencil_id(JIT_T_mov_num_hi, m->dst.idx - HI_FIRST, r, 0));
+    else if (!dreg)
         emit_spill(e, cls, r, m->dst.idx);
     return true;
 }
@@ -665,8 +847,11 @@ static bool emit_backedge(Emit *e)
 {
     Trace *T = e->T;
     e->pos = T->nir;
-    /* Stores first: they only read. */
+    /* Stores first: they only read. A loop-carried slot is not stored:
+    ** every exit writes it (INVARIANT(snap-complete)). */
     for (int b = 0; b < T->nback; b++) {
+        if (T->back[b].sload != 0)
+            continue;
         e->busy[0] = e->busy[1] = 0;
         IRRef v = T->back[b].val;
         int slot = T->back[b].slot * 8;
@@ -682,6 +867,19 @@ static bool emit_backedge(Emit *e)
         JitTemplate st = ins->t == IRT_INT ? JIT_T_store_int
                        : ins->t == IRT_NUM ? JIT_T_store_num : JIT_T_store_val;
         item(e, stencil_id(st, a, 0, 0))->slot = slot;
+    }
+    /* The iteration count, for the JA_SHORT heuristic of jit/trace.c: f7
+    ** counts up, an independent 1-cycle chain; exit_common hands it on in
+    ** ctx->iters. */
+    item(e, JIT_ST_count_iter);
+    /* The budget stop, only when a budget was set by the time the trace
+    ** was compiled (jit_run does not enter a trace without it while one
+    ** is set): it exits through the back-edge's snapshot, whose values are
+    ** all still where they were computed. */
+    if (T->budget) {
+        Item *bc = item(e, JIT_ST_stop_budget);
+        bc->k = (uint64_t)(uintptr_t)&e->J->vm->budget;
+        bc->exit = T->loopsnap;
     }
     /* Then the loop-carried values into their SLOADs' homes, as one
     ** parallel move. */
@@ -743,12 +941,209 @@ static bool emit_backedge(Emit *e)
             }
         }
     }
-    /* The frame is exact here, so exit 0 (nothing to restore, resume at
-    ** the head) serves the stop check. */
-    Item *bc = item(e, JIT_ST_check_budget);
-    bc->k = (uint64_t)(uintptr_t)&e->J->vm->budget;
-    bc->exit = 0;
     item(e, JIT_ST_loop)->target = TGT_HEAD;
+    return true;
+}
+
+/* -- Side traces (jit/side.c) ---------------------------------------------- */
+
+/* The prologue: the parent's exit stub jumps here, every register and
+** spill slot as the parent's guard left them. It writes exactly what
+** snap_restore would write for that exit (the parent snapshot's entries,
+** read from the parent's homes, boxed by IR type), so the frame is the
+** interpreter's, names the side trace as the running one, and falls into
+** the entry, which loads what the side trace reads from the frame. Values
+** in r0-r3/f0-f3 are stored first; the others (spill slots, f4-f7) go
+** through r0/f0 afterwards, free by then. f7 is not touched (the
+** iteration count, exit_common). */
+static bool emit_side_prologue(Emit *e)
+{
+    const Trace *P = e->T->parent;
+    const Snapshot *sn = &P->snaps[e->T->exit];
+    static const JitTemplate st[] = {[IRT_INT] = JIT_T_store_int, [IRT_NUM] = JIT_T_store_num,
+                                     [IRT_VAL] = JIT_T_store_val};
+    e->pos = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (uint32_t k = sn->start; k < sn->start + sn->n; k++) {
+            IRRef ref = P->smap[k].ref;
+            int slot = P->smap[k].slot * 8;
+            IRType t = (IRType)P->ir[ref].t;
+            if (ir_is_const(P, ref)) {
+                if (pass == 0) {
+                    Item *it = item(e, JIT_ST_store_k);
+                    it->slot = slot;
+                    it->k = ir_kvalue(P, ref);
+                }
+                continue;
+            }
+            IRLoc l = P->loc[ref];
+            bool inreg = l.kind == LOC_GPR || l.kind == LOC_FPR;
+            if (t == IRT_NONE || (!inreg && l.kind != LOC_SPILL) ||
+                (inreg && (l.kind == LOC_FPR) != (t == IRT_NUM))) {
+                e->fail = "a parent snapshot value without a place";
+                return false;
+            }
+            bool direct = inreg && l.idx < 4;
+            if (direct != (pass == 0))
+                continue;
+            int r = direct ? l.idx : 0;
+            if (l.kind == LOC_SPILL)
+                emit_reload(e, t == IRT_NUM, 0, l.idx);
+            else if (!direct)
+                item(e, stencil_id(JIT_T_mov_num_lo, 0, l.idx - 4, 0));
+            item(e, stencil_id(st[t], r, 0, 0))->slot = slot;
+        }
+    Item *it = item(e, JIT_ST_ctx_store);
+    it->slot = side_running_off();
+    it->k = (uint64_t)(uintptr_t)e->T;
+    return true;
+}
+
+/* The entry of a side trace: each slot it reads (an SLOAD) into its home.
+** A slot the parent's snapshot has in a register r0-r3/f0-f3, with the
+** type the side trace saw there, is moved from that register (the
+** prologue stored it but left the register as it was, except r0/f0 when
+** it went through them for spilled values): one parallel move, whose cycles are broken by loading one of
+** their values from the frame instead. A constant of the snapshot is made
+** again. The other slots are loaded from the frame as a root's entry does,
+** with their type guards (exit 0), after the moves: loads only write. */
+static bool emit_side_entry(Emit *e)
+{
+    Trace *T = e->T;
+    const Trace *P = T->parent;
+    const Snapshot *sn = &P->snaps[T->exit];
+    static const JitTemplate loads[] = {[IRT_INT] = JIT_T_load_int, [IRT_NUM] = JIT_T_load_tonum,
+                                        [IRT_VAL] = JIT_T_load_val};
+    e->pos = 0;
+    /* Per SLOAD: 1 move from the parent's register, 2 its constant, 0 load. */
+    uint8_t *how = calloc((size_t)T->nir, 1);
+    IRRef *src = calloc((size_t)T->nir, sizeof(IRRef));
+    if (how == NULL || src == NULL)
+        abort();
+    bool scratched[2] = {false, false};     /* r0, f0 (emit_side_prologue) */
+    for (uint32_t k = sn->start; k < sn->start + sn->n; k++) {
+        IRRef p = P->smap[k].ref;
+        IRLoc l = P->loc[p];
+        if (!ir_is_const(P, p) && (l.kind == LOC_SPILL || l.idx >= 4))
+            scratched[P->ir[p].t == IRT_NUM] = true;
+    }
+    for (IRRef x = 1; x < T->nir; x++) {
+        const IRIns *ins = &T->ir[x];
+        IRLoc h = T->loc[x];
+        if (ins->op != IR_SLOAD || e->end[x] == 0 || (h.kind != LOC_GPR && h.kind != LOC_FPR))
+            continue;
+        for (uint32_t k = sn->start; k < sn->start + sn->n; k++) {
+            IRRef p = P->smap[k].ref;
+            if (P->smap[k].slot != ins->a || P->ir[p].t != ins->t)
+                continue;
+            IRLoc l = P->loc[p];
+            if (ir_is_const(P, p))
+                how[x] = 2;
+            else if (l.kind == h.kind && l.idx < 4 && (l.idx > 0 || !scratched[h.kind == LOC_FPR]))
+                how[x] = 1;
+            src[x] = p;
+        }
+    }
+    for (bool more = true; more;) {
+        more = false;
+        IRRef stuck = 0;
+        for (IRRef x = 1; x < T->nir; x++) {
+            if (how[x] != 1)
+                continue;
+            IRLoc d = T->loc[x];
+            bool blocked = false;
+            for (IRRef y = 1; y < T->nir && !blocked; y++) {
+                IRLoc s2 = P->loc[src[y]];
+                blocked = y != x && how[y] == 1 && s2.kind == d.kind && s2.idx == d.idx;
+            }
+            if (blocked) {
+                stuck = x;
+                continue;
+            }
+            IRLoc s1 = P->loc[src[x]];
+            if (s1.idx != d.idx)
+                item(e, stencil_id(d.kind == LOC_FPR ? JIT_T_mov_num : JIT_T_mov, d.idx, s1.idx,
+                                   0));
+            how[x] = 3;
+            more = true;
+        }
+        if (!more && stuck) {
+            /* A cycle: whatever reads the stuck move's destination loads
+            ** its value from the frame instead. */
+            IRLoc d = T->loc[stuck];
+            for (IRRef y = 1; y < T->nir; y++) {
+                IRLoc s2 = P->loc[src[y]];
+                if (how[y] == 1 && y != stuck && s2.kind == d.kind && s2.idx == d.idx)
+                    how[y] = 0;
+            }
+            more = true;
+        }
+    }
+    bool ok = true;
+    for (IRRef x = 1; x < T->nir && ok; x++) {
+        IRIns *ins = &T->ir[x];
+        if (ins->op != IR_SLOAD || e->end[x] == 0 || how[x] == 3)
+            continue;
+        e->busy[0] = e->busy[1] = 0;
+        int d = out(e, x);
+        if (d < 0) {
+            ok = false;
+            break;
+        }
+        if (how[x] == 2) {
+            emit_const(e, reg_class(ins), d, ir_kvalue(P, src[x]), (IRType)ins->t);
+        } else {
+            Item *it = item(e, stencil_id(loads[ins->t], d, 0, 0));
+            it->slot = ins->a * 8;
+            it->exit = 0;
+        }
+        settle(e, x, d);
+    }
+    free(how);
+    free(src);
+    for (IRRef r = 1; r < T->nir && ok; r++)
+        if (e->inv[r] == OPT_HOISTED && !emit_ins(e, r))
+            ok = false;
+    return ok;
+}
+
+/* The tail, where the root's back-edge would be: store every slot the
+** side trace modified (the frame is then the interpreter's at the loop
+** head), count the iteration and check the budget as the back-edge does,
+** name the root as the running trace and jump to its entry, whose SLOAD
+** guards check the types it was compiled for. */
+static bool emit_side_tail(Emit *e)
+{
+    Trace *T = e->T;
+    e->pos = T->nir;
+    for (int b = 0; b < T->nback; b++) {
+        e->busy[0] = e->busy[1] = 0;
+        IRRef v = T->back[b].val;
+        int slot = T->back[b].slot * 8;
+        if (ir_is_const(T, v)) {
+            Item *it = item(e, JIT_ST_store_k);
+            it->slot = slot;
+            it->k = ir_kvalue(T, v);
+            continue;
+        }
+        int a;
+        TRY(a = in(e, v));
+        IRType t = (IRType)T->ir[v].t;
+        JitTemplate st = t == IRT_INT ? JIT_T_store_int
+                       : t == IRT_NUM ? JIT_T_store_num : JIT_T_store_val;
+        item(e, stencil_id(st, a, 0, 0))->slot = slot;
+    }
+    item(e, JIT_ST_count_iter);
+    /* The root's check too: iterations through here skip its back-edge. */
+    if (T->budget || T->root->budget) {
+        Item *bc = item(e, JIT_ST_stop_budget);
+        bc->k = (uint64_t)(uintptr_t)&e->J->vm->budget;
+        bc->exit = T->loopsnap;
+    }
+    Item *it = item(e, JIT_ST_ctx_store);
+    it->slot = side_running_off();
+    it->k = (uint64_t)(uintptr_t)T->root;
+    item(e, JIT_ST_loop)->target = TGT_ROOT;
     return true;
 }
 
@@ -813,6 +1208,8 @@ static JitAbort place(Emit *e, const char **detail)
                                                 : (uint64_t)(uintptr_t)(mem + off[common + 1]);
         env.value[JIT_SYM_TARGET] = it->target == TGT_HEAD
                                         ? (uint64_t)(uintptr_t)(mem + off[e->head])
+                                    : it->target == TGT_ROOT
+                                        ? (uint64_t)(uintptr_t)T->root->mcode
                                         : (uint64_t)(uintptr_t)(mem + off[common]);
         uint8_t *d = NULL;
         if (s->data_size) {
@@ -832,6 +1229,7 @@ static JitAbort place(Emit *e, const char **detail)
     T->mcode = mc_end(J->mc, tramp_at + env.tramp_used);
     T->msize = (uint32_t)(tramp_at + env.tramp_used);
     T->head_off = off[e->head];
+    T->stub_off = off[stubs];
     free(off);
     return JA__COUNT;
 }
@@ -845,8 +1243,13 @@ JitAbort emit_trace(JitState *J, Trace *T, const char **detail)
     e.start = calloc((size_t)T->nir, sizeof(int));
     e.end = calloc((size_t)T->nir, sizeof(int));
     T->loc = calloc((size_t)T->nir, sizeof(IRLoc));
-    if (e.start == NULL || e.end == NULL || T->loc == NULL)
+    e.inv = malloc((size_t)T->nir);
+    if (e.start == NULL || e.end == NULL || T->loc == NULL || e.inv == NULL)
         abort();
+    opt_fields(T);
+    T->loopsnap = T->link ? -1 : snap_complete(T);
+    T->budget = !T->link && J->vm->budget != 0;
+    opt_hoist(T, e.inv);
     liveness(&e);
     JitAbort res = JA_REGS;
     for (e.K = 4; e.K >= 2; e.K--) {
@@ -855,11 +1258,12 @@ JitAbort emit_trace(JitState *J, Trace *T, const char **detail)
         e.fail = NULL;
         if (!allocate(&e))
             continue;
-        bool ok = emit_entry(&e);
+        bool ok = T->parent == NULL ? emit_entry(&e)
+                                    : emit_side_prologue(&e) && emit_side_entry(&e);
         e.head = e.nitems;
         for (IRRef r = 1; ok && r < T->nir; r++) {
             e.pos = r;
-            ok = emit_ins(&e, r);
+            ok = e.inv[r] == OPT_HOISTED || emit_ins(&e, r);
         }
         if (ok && T->link) {
             /* A linked trace ends by taking its last exit (rec_link). */
@@ -867,6 +1271,11 @@ JitAbort emit_trace(JitState *J, Trace *T, const char **detail)
             it->op0 = T->link - 1;
             it->target = TGT_COMMON;
             res = place(&e, detail);
+            break;
+        }
+        if (ok && T->parent != NULL) {
+            if (emit_side_tail(&e))
+                res = place(&e, detail);
             break;
         }
         if (ok && emit_backedge(&e)) {
@@ -879,5 +1288,6 @@ JitAbort emit_trace(JitState *J, Trace *T, const char **detail)
     free(e.items);
     free(e.start);
     free(e.end);
+    free(e.inv);
     return res;
 }

@@ -42,6 +42,8 @@ bool ir_can_exit(IROp op, IRType t)
     case IR_TRUTHY: case IR_FALSEY: case IR_EQV: case IR_NEV:
     case IR_FLOAD: case IR_FSTORE: case IR_MCHECK: case IR_ILOAD: case IR_ISTORE:
     case IR_UNBOX: case IR_NCALL: case IR_LPUSH: case IR_LLEN:
+    case IR_FADD: case IR_EQVAL: case IR_NEVAL: case IR_MVER: case IR_SLEN: case IR_RANGEF:
+    case IR_NALLOC: case IR_FTAB: case IR_BRECV: case IR_MFIND:
         return true;
     default:
         return false;

@@ -90,7 +90,38 @@ enum { IRM_N, IRM_R, IRM_L };
     X(TRUTHY, R, N, "the Value a is truthy")                                  \
     X(FALSEY, R, N, "the Value a is nil or false")                            \
     X(EQV,    R, L, "the Value a is k[b] (identity)")                         \
-    X(NEV,    R, L, "the Value a is not k[b]")
+    X(NEV,    R, L, "the Value a is not k[b]")                            \
+    /* Added by the recorder's wider coverage (jit/record.c). */             \
+    X(FADD,   R, R, "field c of the instance a = b, added when new; exits "  \
+                    "unless a is an instance whose table has that room")     \
+    X(EQVAL,  R, R, "Lox a == b on the two boxed Values; exits unless so")   \
+    X(NEVAL,  R, R, "Lox a != b on the two boxed Values; exits unless so")   \
+    X(MVER,   R, N, "the version of the map a (int); exits unless a map")    \
+    X(MNEXT,  R, R, "the position of the first live entry of the map a at "  \
+                    "or after the int b, or -1 (int)")                       \
+    X(MKEY,   R, R, "the key of entry b (a position MNEXT gave) of map a")   \
+    X(SLEN,   R, N, "the length of the string a (int); exits unless a "      \
+                    "string")                                                \
+    X(SBYTE,  R, R, "the one-byte string of byte b (an int in range) of "    \
+                    "the string a")                                          \
+    X(RANGEF, R, L, "the double at byte offset b of the range a; exits "     \
+                    "unless a is a range")                                   \
+    X(NALLOC, L, R, "an NCALL_OP (a) that allocates an instance of the "     \
+                    "class b: without the state rebuilt when it cannot "     \
+                    "collect (jit/ncall.c, ncall_alloc)")                    \
+    X(FTAB,   L, R, "an NCALL_OP (a) SETFIELD on the instance b: gives its " \
+                    "field table entries if it has none (ncall_fields)")     \
+    X(BRECV,  R, R, "the receiver of the bound method a; exits unless a is " \
+                    "one whose method is the closure b")                     \
+    X(BOXNUM, R, N, "the double a as a boxed Value")                         \
+    X(SCODE,  R, R, "byte b (an int in range) of the string a, as an int")   \
+    X(MFIND,  R, R, "the address of the entry of key b (an interned "        \
+                    "string) in the map a, or 0 (raw, never a slot's "       \
+                    "value); exits unless a map and such a key")             \
+    X(MVAL,   R, N, "the value of the map entry at address a (MFIND's)")     \
+    X(MSETV,  R, R, "the value of the map entry at address a = b")      \
+    /* Added by jit/opt.c. */                                                \
+    X(NOP,    N, N, "nothing: an instruction jit/opt.c made redundant")
 
 typedef enum {
 #define IR_OP_ENUM(name, ma, mb, doc) IR_##name,
@@ -125,12 +156,19 @@ bool ir_can_exit(IROp op, IRType t);
 
 /* -- Snapshots ---------------------------------------------------------- */
 
-/* A snapshot: the slots of the frame modified since the loop head, each
-** with the ref holding its value, and the pc to resume at. Slots not in
-** the snapshot hold in the frame what they held at the loop head, because
-** the trace writes every modified slot back at its back-edge.
+/* A snapshot: the slots whose value in the frame differs from the
+** interpreter's at its pc, each with the ref holding the value, and the pc
+** to resume at. Those are the slots modified since the loop head and,
+** once snap_complete ran, every loop-carried slot (one the body reads at
+** the head and modifies: jit/emit.c keeps it in a register around the
+** loop, so the frame holds its value from the trace's entry), as its
+** SLOAD when the snapshot comes before the body modifies it.
+** INVARIANT(snap-complete): a slot not in a snapshot holds in the frame
+** what the interpreter has there at the snapshot's pc: the value from the
+** loop head, which the back-edge stores for slots modified but not
+** loop-carried. Snapshot 0 (the entry) is always empty.
 ** INVARIANT(snap-sorted): entries are sorted by slot, each slot once.
-** Relied on by: snap_restore (one pass), the dump. */
+** Relied on by: snap_restore (one pass), snap_complete (merge), the dump. */
 typedef struct {
     uint16_t slot;
     uint16_t ref;
@@ -200,8 +238,14 @@ typedef struct Trace {
     /* A trace that ends at an inner loop's compiled back-edge instead of
     ** looping: 1 + the snapshot its last stencil exits through (resuming
     ** the interpreter at that JLOOP, which enters the inner trace); 0 for
-    ** a looping trace. */
+    ** a looping trace. A side trace whose path leaves the loop ends the
+    ** same way, resuming after the loop (jit/record.c, side_leave). */
     int link;
+    /* The back-edge's snapshot (snap_complete): every modified slot at the
+    ** end of the body, resuming at the head; what the budget stop exits
+    ** through. -1 when there is none (a linked trace). */
+    int loopsnap;
+    bool budget;        /* the back-edge checks vm->budget (emit.c) */
 
     IRLoc *loc;         /* per ref, after emission */
     uint8_t *mcode;
@@ -211,6 +255,20 @@ typedef struct Trace {
     uint32_t entries;   /* times jit_run entered it */
     uint64_t iters;     /* loop iterations it ran, over all entries */
     uint64_t side;      /* exits taken that did not end the loop */
+    uint64_t ends;      /* entries that ended at a loop-ending exit */
+
+    /* Side traces (jit/side.c). A side trace starts at exit `exit` of
+    ** `parent` and ends by jumping to the entry of `root`; fn, loop,
+    ** start_pc and loop_pc are the root's. A root has parent NULL and
+    ** root itself. INVARIANT(side-tree): a tree lives and dies as one
+    ** (dropping a root drops every trace whose root it is), so these
+    ** pointers never dangle. Relied on by: side.c, trace.c. */
+    struct Trace *parent;
+    struct Trace *root;
+    int exit;
+    uint32_t stub_off;  /* exit stub 0 in mcode; stub n is n stubs on,
+                        ** exit_common right after the last one */
+    uint8_t *xstate;    /* per snapshot: side-trace state (side.c) */
 } Trace;
 
 /* Append an instruction; returns its ref. */
@@ -227,5 +285,10 @@ Value ir_kvalue(const Trace *T, IRRef ref);
 bool ir_is_const(const Trace *T, IRRef ref);
 
 void trace_free_ir(Trace *T);
+
+/* snap.c: when the recording ended, add the loop-carried slots to every
+** snapshot that lacks them and append the back-edge's snapshot; returns
+** its number. */
+int snap_complete(Trace *T);
 
 #endif

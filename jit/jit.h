@@ -49,7 +49,8 @@ const Instr *jit_run(VM *vm, ObjFunction *fn, int loop, Value *base);
     X(mcode_bytes)  /* machine code in use */                               \
     X(compile_us)   /* time spent recording and compiling, microseconds */  \
     X(blacklisted)  /* loops that stopped trying */                         \
-    X(flushes)      /* times every trace was dropped */
+    X(flushes)      /* times every trace was dropped */                     \
+    X(side_traces)  /* side traces compiled (ever), counted in traces too */
 
 typedef struct {
 #define LX_JIT_STAT_FIELD(name) double name;

@@ -9,23 +9,27 @@
 #include <string.h>
 
 #include "jit/trace.h"
+#include "jit/verify.h"
+#include "vm/memory.h"
 #include "vm/print.h"
 #include "vm/table_inline.h"
 
 /* -- Native calls from a trace --------------------------------------------
 ** IR_NCALL: the interpreter's state is rebuilt from the call's snapshot
-** (the state just before the CALL or INVOKE: slots written, inlined frames
-** pushed, each frame's ip where the interpreter would have it during the
-** call), so a native that allocates finds every live value on the stack
-** for the GC (the trace's live values all sit in slots), and one that
-** raises an error prints the same message and stack trace as without the
-** JIT. After it returns the frames are popped again; the slots keep the
+** (the state just before the CALL or INVOKE: inlined frames pushed, each
+** frame's ip where the interpreter would have it during the call), as far
+** as the call needs it (snap_restore_call in jit/snap.c): the callee and
+** arguments, and every object value the trace holds, so a native that
+** allocates finds them all on the stack for the GC, and one that raises
+** an error prints the same message and stack trace as without the JIT.
+** After it returns the frames are popped again; the slots keep the
 ** values written, which is what they hold in the trace anyway.
 ** Only natives that never call back into Lox are recorded (jit/record.c),
 ** so the stack cannot move under the trace. */
 /* NCALL_OP: an instruction the trace leaves to C, in the frame f rebuilt
-** for it: PRINT, string concatenation, map reads and writes. The result
-** is R[A]'s new value (nil when it writes none); UNDEF_VAL when the
+** for it: PRINT, string concatenation, map reads and writes, allocating
+** an instance or a bound method, adding a field that grows its table.
+** The result is R[A]'s new value (nil when it writes none); UNDEF_VAL when the
 ** operands are not of the kinds recorded, before anything happened (the
 ** trace then exits and the interpreter does the instruction). */
 static Value run_op(VM *vm, CallFrame *f, Instr w)
@@ -75,6 +79,35 @@ static Value run_op(VM *vm, CallFrame *f, Instr w)
             cl->upvals[u] = f->closure->upvals[fn->upvals[u].index];
         return obj_val(cl);
     }
+    case OP_CALL: {
+        /* A class called: its instance (record.c inlines `init` after). */
+        Value c = R[INS_A(w)];
+        if (!is_obj_type(c, OBJ_CLASS))
+            return UNDEF_VAL;
+        Value v = obj_val(instance_new(vm, AS_CLASS(c)));
+        R[INS_A(w)] = v;
+        return v;
+    }
+    case OP_SETFIELD: {
+        /* A new field whose table must grow (record.c). */
+        Value o = R[INS_A(w)];
+        if (!is_obj_type(o, OBJ_INSTANCE))
+            return UNDEF_VAL;
+        tab_set(vm, &AS_INSTANCE(o)->fields, AS_STRING(f->consts[INS_B(w)]), R[INS_C(w)]);
+        return NIL_VAL;
+    }
+    case OP_GETFIELD: {
+        /* A method bound to its instance; a field of that name is left to
+        ** the interpreter. */
+        Value o = R[INS_B(w)], m;
+        ObjString *name = AS_STRING(f->consts[INS_C(w)]);
+        if (!is_obj_type(o, OBJ_INSTANCE) || tab_lookup(&AS_INSTANCE(o)->fields, name) != NULL ||
+            !tab_get(&AS_INSTANCE(o)->klass->methods, name, &m))
+            return UNDEF_VAL;
+        Value v = obj_val(bound_new(vm, o, as_obj(m)));
+        R[INS_A(w)] = v;
+        return v;
+    }
     default:
         return UNDEF_VAL;
     }
@@ -92,7 +125,26 @@ uint64_t exit_call_native(JitCtx *ctx, Value *base, uint64_t ref, uint64_t unuse
     uint32_t saved_top = vm->stack_top;
     CallFrame *root = &vm->frames[saved_count - 1];
     const Instr *saved_ip = root->ip;
-    const Instr *rip = snap_restore(T, ins->snap, ctx, base);
+    /* The slots the call reads: the callee and its arguments, or an
+    ** instruction's register operands (a superset for some forms). */
+    const Snapshot *sn = &T->snaps[ins->snap];
+    const ObjFunction *fn = T->fn;
+    uint32_t off = 0;
+    if (sn->nframe > 0) {
+        const SnapFrame *sf = &T->sframes[sn->fstart + sn->nframe - 1];
+        fn = ((ObjClosure *)as_obj(sf->closure))->fn;
+        off = sf->base;
+    }
+    Instr cw = fn->code[sn->pc];
+    uint32_t lo = INS_A(cw), hi = INS_A(cw) + 1 + INS_B(cw);
+    if (ins->a == NCALL_OP) {
+        uint32_t b = INS_B(cw), c = INS_C(cw);
+        lo = lo < b ? lo : b;
+        lo = lo < c ? lo : c;
+        hi = hi > c + 1 ? hi : c + 1;
+    }
+    const Instr *rip = snap_restore_call(T, ins->snap, ctx, base, off + lo, off + hi);
+    if (jit_param(J, PARAM_jitcheck)) jit_verify_call(T, ins->snap, ctx, base); /* verify.h */
     CallFrame *top = &vm->frames[vm->frame_count - 1];
     /* The call: in the root frame snap_restore only returned its pc. */
     Instr w = vm->frame_count == saved_count ? *rip : *top->ip;
@@ -140,4 +192,53 @@ uint64_t exit_call_native(JitCtx *ctx, Value *base, uint64_t ref, uint64_t unuse
     vm->stack_top = saved_top;
     root->ip = saved_ip;
     return want;
+}
+
+/* -- Allocation without the state rebuilt ----------------------------------
+** Rebuilding the interpreter's state costs more than a small allocation,
+** and is needed only for a collection (or an error) to see every live
+** value. When the allocation can neither collect nor raise
+** (lx_try_alloc), these helpers allocate straight away: nothing else can
+** tell, since a collection would not have happened in the interpreter
+** either and the bytes count the same. Otherwise they take the slow way,
+** exit_call_native, which does the whole instruction (run_op) on the
+** rebuilt state. Both are called like natives (their stencils save the
+** registers in ctx first), from an NCALL_OP instruction. */
+
+/* IR_NALLOC: the instance of the class its b names (guarded by identity
+** before: record.c, rec_construct); instance_new without a collection. */
+uint64_t ncall_alloc(JitCtx *ctx, Value *base, uint64_t ref, uint64_t unused)
+{
+    JitState *J = ctx->user;
+    const Trace *T = J->running;
+    ObjInstance *in = (ObjInstance *)obj_try_alloc(J->vm, sizeof(ObjInstance), OBJ_INSTANCE);
+    if (in == NULL)
+        return exit_call_native(ctx, base, ref, unused);
+    in->klass = AS_CLASS(ir_kvalue(T, T->ir[ref].b));
+    tab_init(&in->fields);
+    return obj_val(in);
+}
+
+/* IR_FTAB: a first field is added to the instance inst, whose table has
+** no entries yet: give it the ones tab_set's rehash would (TAB_MIN_CAP,
+** vm/table.c: 4); the FADD that follows adds the field. */
+uint64_t ncall_fields(JitCtx *ctx, Value *base, uint64_t ref, uint64_t inst)
+{
+    JitState *J = ctx->user;
+    if (!is_obj_type(inst, OBJ_INSTANCE))
+        return exit_call_native(ctx, base, ref, 0);
+    Table *t = &AS_INSTANCE(inst)->fields;
+    if (t->entries != NULL)
+        return NIL_VAL;
+    Entry *e = lx_try_alloc(J->vm, 4 * sizeof(Entry));
+    if (e == NULL)
+        return exit_call_native(ctx, base, ref, 0);
+    for (int k = 0; k < 4; k++) {
+        e[k].key = NULL;
+        e[k].value = NIL_VAL;
+    }
+    t->entries = e;
+    t->mask = 3;
+    t->count = 0;
+    return NIL_VAL;
 }

@@ -20,6 +20,7 @@
 ** each unsupported case names its reason from JIT_ABORTS.
 */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,11 +164,13 @@ static IRRef rec_arith(Rec *r, IROp op, IRRef ra, Value va, IRRef rb, Value vb, 
         return FAIL(r, JA_NYITYPE, name);
     if (op == IR_DIV || op == IR_MOD)
         return rec_divmod(r, op, ra, va, rb, vb);
-    if (is_int(va) && is_int(vb)) {
-        if (!int_result_ok(op, as_int(va), as_int(vb)))
-            return FAIL(r, JA_OVERFLOW, name);
+    /* Two ints whose result does not fit int32 (or is -0): the interpreter
+    ** computed it in doubles, and so does the trace, every time. Doing so
+    ** when the result would fit gives the same number as a double, which
+    ** nothing can tell apart (INVARIANT(number-representation-unobservable)),
+    ** and a loop whose hash overflows most of the time stays on trace. */
+    if (is_int(va) && is_int(vb) && int_result_ok(op, as_int(va), as_int(vb)))
         return emit(r, op, IRT_INT, ra, rb);
-    }
     return emit(r, op, IRT_NUM, to_num(r, ra), to_num(r, rb));
 }
 
@@ -231,10 +234,44 @@ static bool rec_equal(Rec *r, IRRef ra, Value va, IRRef rb, Value vb, bool *outc
         IRRef g = ir_emit(r->T, *outcome ? IR_EQV : IR_NEV, IRT_VAL, ra, r->T->ir[rb].a);
         return guard(r, g);
     }
-    return FAIL(r, JA_NYITYPE, "==");
+    /* Anything else (strings, instances, a number against an object):
+    ** Lox == on the two Values at run time, which is right whatever they
+    ** hold then (a VAL ref may hold any type). Constants on both sides
+    ** compare now; a number against a constant object is never equal. */
+    *outcome = value_equal(va, vb);
+    bool ka = ir_is_const(r->T, ra), kb = ir_is_const(r->T, rb);
+    if ((ka && kb) || (ka && ref_type(r, rb) != IRT_VAL && !is_number(va)) ||
+        (kb && ref_type(r, ra) != IRT_VAL && !is_number(vb)))
+        return true;
+    return guard(r, ir_emit(r->T, *outcome ? IR_EQVAL : IR_NEVAL, IRT_NONE, ra, rb));
 }
 
 /* -- Control flow -------------------------------------------------------- */
+
+/* A side trace ends where its root loops: at the root's own JLOOP word
+** (at pc, in the root's frame), from where its tail enters the root. */
+static bool side_closes(const Rec *r, uint32_t pc)
+{
+    return r->T->parent != NULL && r->J->rec.depth == 0 && pc == r->T->loop_pc;
+}
+
+/* A side trace whose path leaves the loop (the last iteration's path)
+** ends there: its last stencil takes an exit that resumes the interpreter
+** at pc, after the loop, a loop-ending exit like a root's loop test
+** (Trace.link, as rec_link's), rather than aborting every time. Not at
+** the first try (side_may_leave): the exit's common path more likely
+** stays in the loop, and a side trace recorded on the last iteration
+** would send it through a side trace of its own every time. */
+static bool side_leave(Rec *r, uint32_t pc)
+{
+    int s = snap_take(r->J, r->T, pc);
+    if (s < 0)
+        return FAIL(r, JA_SNAPOV, NULL);
+    r->T->snaps[s].leaves = 1;
+    r->T->link = s + 1;
+    trace_finish(r->J);
+    return false;
+}
 
 /* An inner loop that has a trace (its back-edge word is JLOOP): the trace
 ** being recorded stops here and links to it through the interpreter. Its
@@ -288,6 +325,10 @@ static bool rec_branch(Rec *r, bool taken, const Instr **next, bool *closed)
         }
         return FAIL(r, JA_INNER, NULL);
     case OP_JLOOP:
+        if (side_closes(r, r->at + 1)) {
+            *closed = true;
+            return true;
+        }
         return rec_link(r);
     default:
         return FAIL(r, JA_INNER, NULL);
@@ -353,11 +394,14 @@ static void widen_sloads(Trace *T)
 }
 
 /* The back-edge: collect the modified slots, check that every slot the
-** body read at the head comes back with the type it had. */
+** body read at the head comes back with the type it had. A side trace
+** (jit/side.c) carries nothing around a loop: its tail stores what it
+** modified and enters its root, whose entry guards check the types. */
 static bool close_loop(Rec *r)
 {
     Recorder *R = &r->J->rec;
     Trace *T = r->T;
+    bool side = T->parent != NULL;
     int n = 0;
     for (int s = 0; s < JIT_MAXSLOT; s++)
         n += R->modified[s];
@@ -370,7 +414,7 @@ static bool close_loop(Rec *r)
         LoopSlot *ls = &T->back[T->nback++];
         ls->slot = (uint16_t)s;
         ls->val = R->slot[s];
-        ls->sload = R->sload[s];
+        ls->sload = side ? 0 : R->sload[s];
         if (ls->sload != 0 && T->ir[ls->sload].t != T->ir[ls->val].t)
             return FAIL(r, JA_UNSTABLE, NULL);
     }
@@ -424,14 +468,98 @@ static bool rec_op(Rec *r, Instr i, bool writes_a)
     return true;
 }
 
+/* Guard that slot s holds the object v (identity). */
+static bool guard_is(Rec *r, int s, Value v)
+{
+    IRRef k = ir_kval(r->T, v);
+    return guard(r, ir_emit(r->T, IR_EQV, IRT_VAL, get_slot(r, s), r->T->ir[k].a));
+}
+
+/* CALL of a class: the class is guarded by identity, the instance is
+** allocated in C (NALLOC, ncall_alloc in jit/ncall.c: on the interpreter's
+** rebuilt state when it may collect) and goes to the callee's slot, then
+** `init` is inlined like a method with it as `this`. A class's init (and
+** every method) is fixed once its declaration has run: only the METHOD
+** and INHERIT instructions of the declaration write a class's table. */
+static bool rec_construct(Rec *r, Instr i, ObjClass *k, const Instr **next)
+{
+    int a = (int)INS_A(i);
+    bool init = is_obj_type(k->init, OBJ_CLOSURE);
+    if (!init && INS_B(i) != 0)
+        return FAIL(r, JA_CALLEE, "a class with the wrong arity");
+    if (!guard_is(r, a, obj_val(k)))
+        return false;
+    IRRef g = ir_emit(r->T, IR_NALLOC, IRT_VAL, NCALL_OP, ir_kval(r->T, obj_val(k)));
+    if (!guard(r, g))
+        return false;
+    set_slot(r, a, g);
+    return !init || rec_enter(r, i, AS_CLOSURE(k->init), true, next);
+}
+
+/* The core len() (the only native of that name: ffi functions have data)
+** of a string or a list: guarded by identity, read in the trace; the
+** argument's type is guarded by the length load. */
+static bool rec_len(Rec *r, Instr i, ObjNative *n, bool *done)
+{
+    int a = (int)INS_A(i);
+    *done = false;
+    if (INS_B(i) != 1 || n->data != NIL_VAL || n->arity_min != 1 || n->arity_max != 1 ||
+        strcmp(n->name->chars, "len") != 0)
+        return true;
+    Value v = r->base[a + 1];
+    if (!is_obj_type(v, OBJ_STRING) && !is_obj_type(v, OBJ_LIST))
+        return true;
+    *done = true;
+    IRRef x;
+    if (!guard_is(r, a, obj_val(n)) ||
+        !(x = emit(r, is_obj_type(v, OBJ_STRING) ? IR_SLEN : IR_LLEN, IRT_INT,
+                   get_slot(r, a + 1), 0)))
+        return false;
+    set_slot(r, a, x);
+    return true;
+}
+
 static bool rec_call(Rec *r, Instr i, const Instr **next)
 {
     Value fv = r->base[INS_A(i)];
+    bool done;
+    if (is_obj_type(fv, OBJ_NATIVE) && (!rec_len(r, i, AS_NATIVE(fv), &done) || done))
+        return r->J->phase == JS_RECORDING;
     if (is_obj_type(fv, OBJ_NATIVE))
         return rec_native(r, i, AS_NATIVE(fv), NCALL_CALL, NULL);
+    if (is_obj_type(fv, OBJ_CLASS))
+        return rec_construct(r, i, AS_CLASS(fv), next);
+    /* A bound method of a Lox method: guarded to be one of that closure
+    ** (often a fresh one each time), whose receiver replaces it in the
+    ** callee's slot 0. */
+    if (is_obj_type(fv, OBJ_BOUND) && AS_BOUND(fv)->method->type == OBJ_CLOSURE) {
+        Obj *m = AS_BOUND(fv)->method;
+        IRRef g = ir_emit(r->T, IR_BRECV, IRT_VAL, get_slot(r, (int)INS_A(i)),
+                          ir_kval(r->T, obj_val(m)));
+        if (!guard(r, g))
+            return false;
+        set_slot(r, (int)INS_A(i), g);
+        return rec_enter(r, i, (ObjClosure *)m, true, next);
+    }
     if (!is_obj_type(fv, OBJ_CLOSURE))
         return FAIL(r, JA_CALLEE, "a non-closure");
     return rec_enter(r, i, AS_CLOSURE(fv), false, next);
+}
+
+/* SUPERINVOKE: the superclass (in the register after the arguments) is
+** guarded by identity; its method is then fixed (see rec_construct) and
+** inlined with `this` in the callee's slot 0. */
+static bool rec_superinvoke(Rec *r, Instr i, const Instr **next)
+{
+    int s = (int)INS_A(i) + (int)INS_B(i) + 1;
+    Value sv = r->base[s], m;
+    if (!is_obj_type(sv, OBJ_CLASS) ||
+        !tab_get(&AS_CLASS(sv)->methods, AS_STRING(r->K[INS_C(i)]), &m) ||
+        !is_obj_type(m, OBJ_CLOSURE))
+        return FAIL(r, JA_CALLEE, "an undefined super method");
+    if (!guard_is(r, s, sv))
+        return false;
+    return rec_enter(r, i, AS_CLOSURE(m), true, next);
 }
 
 /* Object a field load or an item load produced: numbers get their type
@@ -443,6 +571,30 @@ static IRRef typed_value(Rec *r, IRRef v, Value seen)
     if (is_double(seen))
         return emit(r, IR_UNBOX, IRT_NUM, v, 0);
     return v;
+}
+
+/* -- Maps with interned string keys ----------------------------------------
+** Looked up in the trace (map_find: the key's cached hash, identity of
+** interned strings); other keys, and a long string stored under the same
+** hash, are left to C. MFIND gives the entry's address, which MVAL reads
+** and MSETV writes right after, within the same instruction (no
+** allocation in between can move the map's arrays). */
+
+/* Whether the key is one the trace can look up, and found (*v its value). */
+static bool map_has_key(Value m, Value key, Value *v)
+{
+    return is_obj_type(key, OBJ_STRING) && (as_obj(key)->flags & STR_INTERNED) &&
+           map_get(AS_MAP(m), key, v);
+}
+
+/* The entry of key kr in the map mr, guarded to be there (found) or not. */
+static IRRef map_entry(Rec *r, IRRef mr, IRRef kr, bool found)
+{
+    IRRef e = emit(r, IR_MFIND, IRT_VAL, mr, kr);
+    IRRef zero = ir_kval(r->T, 0);
+    if (!e || !guard(r, ir_emit(r->T, found ? IR_NEV : IR_EQV, IRT_VAL, e, r->T->ir[zero].a)))
+        return 0;
+    return e;
 }
 
 /* INVOKE on an instance: guard that the method lookup still finds the
@@ -470,13 +622,54 @@ static bool rec_invoke(Rec *r, Instr i, const Instr **next)
             set_slot(r, (int)INS_A(i), ir_kval(r->T, NIL_VAL));
             return true;
         }
+        /* map.get(k) / map.get(k, default) with an interned string key. */
+        if (t == &vm->map_methods && (INS_B(i) == 1 || INS_B(i) == 2) &&
+            strcmp(name->chars, "get") == 0 && is_obj_type(r->base[INS_A(i) + 1], OBJ_STRING) &&
+            (as_obj(r->base[INS_A(i) + 1])->flags & STR_INTERNED)) {
+            Value v;
+            bool found = map_get(AS_MAP(recv), r->base[INS_A(i) + 1], &v);
+            IRRef e = map_entry(r, get_slot(r, (int)INS_A(i)), get_slot(r, (int)INS_A(i) + 1),
+                                found), x;
+            if (!e)
+                return false;
+            if (found)
+                x = typed_value(r, ir_emit(r->T, IR_MVAL, IRT_VAL, e, 0), v);
+            else
+                x = INS_B(i) == 2 ? get_slot(r, (int)INS_A(i) + 2) : ir_kval(r->T, NIL_VAL);
+            if (!x)
+                return false;
+            set_slot(r, (int)INS_A(i), x);
+            return true;
+        }
+        /* string.byte(i) with an int index in range: read in the trace
+        ** (any other index exits, and the native raises its error). */
+        if (t == &vm->string_methods && INS_B(i) == 1 && strcmp(name->chars, "byte") == 0 &&
+            is_int(r->base[INS_A(i) + 1]) &&
+            (uint32_t)as_int(r->base[INS_A(i) + 1]) < AS_STRING(recv)->len) {
+            IRRef sr = get_slot(r, (int)INS_A(i)), xr = get_slot(r, (int)INS_A(i) + 1), n;
+            if (ref_type(r, xr) != IRT_INT || !(n = emit(r, IR_SLEN, IRT_INT, sr, 0)) ||
+                !emit(r, IR_GE, IRT_INT, xr, ir_kint(r->T, 0)) || !emit(r, IR_LT, IRT_INT, xr, n))
+                return FAIL(r, JA_NYITYPE, "byte()");
+            set_slot(r, (int)INS_A(i), ir_emit(r->T, IR_SCODE, IRT_INT, sr, xr));
+            return true;
+        }
         return rec_native(r, i, AS_NATIVE(m),
                           is_obj_type(recv, OBJ_MODULE) ? NCALL_MODULE : NCALL_METHOD, name);
     }
     ObjInstance *in = AS_INSTANCE(recv);
     Value m;
-    if (in->fields.count > 0 && tab_get(&in->fields, name, &m))
-        return FAIL(r, JA_CALLEE, "a field holding a callable");
+    if (in->fields.count > 0 && tab_get(&in->fields, name, &m)) {
+        /* A field holding a closure: the interpreter calls it without a
+        ** receiver, the closure in the callee's slot 0. */
+        if (!is_obj_type(m, OBJ_CLOSURE))
+            return FAIL(r, JA_CALLEE, "a field holding a callable");
+        IRRef g = ir_emit(r->T, IR_FLOAD, IRT_VAL, get_slot(r, (int)INS_A(i)), 0);
+        r->T->ir[g].c = ir_kraw(r->T, (uint64_t)(uintptr_t)name);
+        if (!guard(r, g))
+            return false;
+        set_slot(r, (int)INS_A(i), g);
+        return rec_enter(r, i, AS_CLOSURE(m), false, next);
+    }
     if (!tab_get(&in->klass->methods, name, &m) || !is_obj_type(m, OBJ_CLOSURE))
         return FAIL(r, JA_CALLEE, "an undefined method");
     IRRef k = ir_kval(r->T, m);
@@ -550,6 +743,156 @@ static bool rec_return(Rec *r, Instr i, const Instr **next)
     R->depth--;
     ObjFunction *caller = R->depth > 0 ? R->fr[R->depth].cl->fn : r->T->fn;
     *next = caller->code + fr->ret_pc;
+    return true;
+}
+
+/* -- for-in ---------------------------------------------------------------
+** The iterator state (vm/interp.c, ITERPREP/ITERNEXT): R[A] the iterable,
+** R[A+1] the position (a list, map or string index, or a range's next
+** value as a double), R[A+2] a list's length or a map's version when the
+** loop started (nil for strings and ranges), R[A+3] the loop variable.
+** Every kind guards its type with the load that needs it (LLEN, MVER,
+** SLEN, RANGEF). A changed list or map exits, and the interpreter raises
+** "Collection changed during iteration.". */
+
+static bool rec_iterprep(Rec *r, Instr i)
+{
+    int a = (int)INS_A(i);
+    Value o = r->base[a];
+    IRRef or = get_slot(r, a), n;
+    Trace *T = r->T;
+    if (is_obj_type(o, OBJ_LIST) || is_obj_type(o, OBJ_MAP)) {
+        if (!(n = emit(r, is_obj_type(o, OBJ_LIST) ? IR_LLEN : IR_MVER, IRT_INT, or, 0)))
+            return false;
+        set_slot(r, a + 1, ir_kint(T, 0));
+        set_slot(r, a + 2, n);
+        return true;
+    }
+    if (is_obj_type(o, OBJ_STRING)) {
+        if (!emit(r, IR_SLEN, IRT_INT, or, 0))
+            return false;
+        set_slot(r, a + 1, ir_kint(T, 0));
+    } else if (is_obj_type(o, OBJ_RANGE)) {
+        if (!(n = emit(r, IR_RANGEF, IRT_NUM, or, (int32_t)offsetof(ObjRange, start))))
+            return false;
+        set_slot(r, a + 1, ir_emit(T, IR_BOXNUM, IRT_VAL, n, 0));
+    } else {
+        return FAIL(r, JA_NYITYPE, "ITERPREP");
+    }
+    set_slot(r, a + 2, ir_kval(T, NIL_VAL));
+    return true;
+}
+
+/* A range: guard the step's sign and the test as the interpreter made it;
+** the loop variable is the position as lx_number gives it (a TOINT guard
+** when that is an int, as it is for the integral ranges Lox makes).
+** The position R[A+1] is a double for a range but an int for the other
+** kinds, which read it as one: so the trace carries it boxed (VAL) and
+** unboxes it with an exact guard. A double SLOAD would take an int at the
+** entry (a list's position, in a loop that met a range when recorded)
+** and an exit would write it back as a double. */
+static bool rec_iter_range(Rec *r, int a, IRRef or, const Instr **next, bool *closed)
+{
+    Trace *T = r->T;
+    Recorder *R = &r->J->rec;
+    ObjRange *rg = AS_RANGE(r->base[a]);
+    Value vp = r->base[a + 1];
+    if (!is_double(vp))
+        return FAIL(r, JA_NYITYPE, "ITERNEXT");
+    double cur = as_double(vp);
+    bool up = rg->step > 0;
+    bool more = up ? cur < rg->stop : cur > rg->stop;
+    int g = (int)r->off + a + 1;
+    if (R->slot[g] == 0) {
+        R->slot[g] = R->sload[g] = ir_emit(T, IR_SLOAD, IRT_VAL, g, 0);
+    }
+    IRRef pr = R->slot[g];
+    if (ref_type(r, pr) != IRT_VAL || !(pr = emit(r, IR_UNBOX, IRT_NUM, pr, 0)))
+        return FAIL(r, JA_NYITYPE, "ITERNEXT");
+    IRRef stop = emit(r, IR_RANGEF, IRT_NUM, or, (int32_t)offsetof(ObjRange, stop));
+    IRRef step = emit(r, IR_RANGEF, IRT_NUM, or, (int32_t)offsetof(ObjRange, step));
+    if (!stop || !step || !emit(r, up ? IR_GT : IR_NGT, IRT_NUM, step, ir_knum(T, 0)))
+        return false;
+    IROp test = up ? (more ? IR_LT : IR_NLT) : (more ? IR_GT : IR_NGT);
+    if (!emit(r, test, IRT_NUM, pr, stop))
+        return false;
+    IRRef it = pr, np = 0;
+    if (more) {
+        if (is_int(lx_number(cur)) && !(it = emit(r, IR_TOINT, IRT_INT, pr, 0)))
+            return false;
+        np = ir_emit(T, IR_BOXNUM, IRT_VAL, emit(r, IR_ADD, IRT_NUM, pr, step), 0);
+    }
+    if (!rec_branch(r, more, next, closed))
+        return false;
+    if (more) {
+        set_slot(r, a + 3, it);
+        set_slot(r, a + 1, np);
+    }
+    return true;
+}
+
+static bool rec_iternext(Rec *r, Instr i, const Instr **next, bool *closed)
+{
+    Trace *T = r->T;
+    int a = (int)INS_A(i);
+    Value o = r->base[a], vp = r->base[a + 1], vc = r->base[a + 2];
+    IRRef or = get_slot(r, a);
+    if (is_obj_type(o, OBJ_RANGE))
+        return rec_iter_range(r, a, or, next, closed);
+    bool list = is_obj_type(o, OBJ_LIST), map = is_obj_type(o, OBJ_MAP);
+    if ((!list && !map && !is_obj_type(o, OBJ_STRING)) || !is_int(vp) ||
+        (list && (!is_int(vc) || AS_LIST(o)->count != (uint32_t)as_int(vc))) ||
+        (map && (!is_int(vc) || AS_MAP(o)->version != (uint32_t)as_int(vc))))
+        return FAIL(r, JA_NYITYPE, "ITERNEXT");
+    IRRef pr = get_slot(r, a + 1);
+    if (ref_type(r, pr) != IRT_INT)
+        return FAIL(r, JA_NYITYPE, "ITERNEXT");
+    uint32_t pos = (uint32_t)as_int(vp);
+    Value item = NIL_VAL;
+    bool more;
+    IRRef n, at = pr, g = 0;
+    if (list || map) {
+        IRRef cr = get_slot(r, a + 2);
+        if (ref_type(r, cr) != IRT_INT)
+            return FAIL(r, JA_NYITYPE, "ITERNEXT");
+        if (!(n = emit(r, list ? IR_LLEN : IR_MVER, IRT_INT, or, 0)) ||
+            !emit(r, IR_EQ, IRT_INT, n, cr))
+            return false;
+    } else if (!(n = emit(r, IR_SLEN, IRT_INT, or, 0))) {
+        return false;
+    }
+    if (map) {
+        /* The next live entry: its position, or -1 at the end. */
+        Value v;
+        uint32_t p = pos;
+        more = map_next(AS_MAP(o), &p, &item, &v);
+        if (!(at = emit(r, IR_MNEXT, IRT_INT, or, pr)) ||
+            !emit(r, more ? IR_GE : IR_LT, IRT_INT, at, ir_kint(T, 0)))
+            return false;
+        if (more)
+            g = emit(r, IR_MKEY, IRT_VAL, or, at);
+    } else {
+        uint32_t len = list ? AS_LIST(o)->count : AS_STRING(o)->len;
+        more = pos < len;
+        if (!emit(r, more ? IR_LT : IR_GE, IRT_INT, pr, n))
+            return false;
+        if (more && list) {
+            item = AS_LIST(o)->items[pos];
+            g = emit(r, IR_ILOAD, IRT_VAL, or, pr);
+        } else if (more) {
+            g = emit(r, IR_SBYTE, IRT_VAL, or, pr);
+        }
+    }
+    IRRef it = 0, np = 0;
+    if (more && (!g || !(it = typed_value(r, g, item)) ||
+                 !(np = emit(r, IR_ADD, IRT_INT, at, ir_kint(T, 1)))))
+        return false;
+    if (!rec_branch(r, more, next, closed))
+        return false;
+    if (more) {
+        set_slot(r, a + 3, it);
+        set_slot(r, a + 1, np);
+    }
     return true;
 }
 
@@ -798,6 +1141,10 @@ bool rec_ins(JitState *J, const Instr *pc)
         if (!rec_invoke(r, i, &next))
             return false;
         break;
+    case OP_SUPERINVOKE:
+        if (!rec_superinvoke(r, i, &next))
+            return false;
+        break;
     case OP_RET: case OP_RETNIL:
         if (!rec_return(r, i, &next))
             return false;
@@ -807,8 +1154,16 @@ bool rec_ins(JitState *J, const Instr *pc)
     case OP_GETFIELD: {
         Value o = r->base[INS_B(i)], v;
         ObjString *name = AS_STRING(r->K[INS_C(i)]);
-        if (!is_obj_type(o, OBJ_INSTANCE) || !tab_get(&AS_INSTANCE(o)->fields, name, &v))
+        if (!is_obj_type(o, OBJ_INSTANCE))
             return FAIL(r, JA_NYITYPE, "GETFIELD");
+        if (!tab_get(&AS_INSTANCE(o)->fields, name, &v)) {
+            /* A method, bound to the instance: allocated in C. */
+            if (!tab_get(&AS_INSTANCE(o)->klass->methods, name, &v))
+                return FAIL(r, JA_NYITYPE, "GETFIELD");
+            if (!rec_op(r, i, true))
+                return false;
+            break;
+        }
         IRRef g = ir_emit(T, IR_FLOAD, IRT_VAL, get_slot(r, INS_B(i)), 0);
         T->ir[g].c = ir_kraw(T, (uint64_t)(uintptr_t)name);
         if (!guard(r, g) || !(x = typed_value(r, g, v)))
@@ -819,9 +1174,25 @@ bool rec_ins(JitState *J, const Instr *pc)
     case OP_SETFIELD: {
         Value o = r->base[INS_A(i)], v;
         ObjString *name = AS_STRING(r->K[INS_B(i)]);
-        if (!is_obj_type(o, OBJ_INSTANCE) || !tab_get(&AS_INSTANCE(o)->fields, name, &v))
+        if (!is_obj_type(o, OBJ_INSTANCE))
             return FAIL(r, JA_NYITYPE, "SETFIELD");
-        IRRef g = ir_emit(T, IR_FSTORE, IRT_NONE, get_slot(r, INS_A(i)), get_slot(r, INS_C(i)));
+        const Table *ft = &AS_INSTANCE(o)->fields;
+        bool have = tab_get(ft, name, &v);
+        /* A new field: added in the trace while the table has room (the
+        ** same for every instance that gets its fields in the same order,
+        ** as in a constructor). The first one gets the table its entries
+        ** (FTAB, then FADD); one that grows the table is left to C. */
+        if (!have && ft->entries != NULL &&
+            ((uint64_t)ft->count + 1) * 4 > ((uint64_t)ft->mask + 1) * 3) {
+            if (!rec_op(r, i, false))
+                return false;
+            break;
+        }
+        IRRef or = get_slot(r, INS_A(i));
+        if (!have && ft->entries == NULL &&
+            !guard(r, ir_emit(T, IR_FTAB, IRT_NONE, NCALL_OP, or)))
+            return false;
+        IRRef g = ir_emit(T, have ? IR_FSTORE : IR_FADD, IRT_NONE, or, get_slot(r, INS_C(i)));
         T->ir[g].c = ir_kraw(T, (uint64_t)(uintptr_t)name);
         if (!guard(r, g))
             return false;
@@ -843,8 +1214,17 @@ bool rec_ins(JitState *J, const Instr *pc)
     case OP_GETINDEX: {
         Value o = r->base[INS_B(i)], idx = r->base[INS_C(i)];
         if (is_obj_type(o, OBJ_MAP)) {
-            if (!rec_op(r, i, true))
+            Value v;
+            IRRef e;
+            if (!map_has_key(o, idx, &v)) {
+                if (!rec_op(r, i, true))
+                    return false;
+                break;
+            }
+            if (!(e = map_entry(r, get_slot(r, INS_B(i)), get_slot(r, INS_C(i)), true)) ||
+                !(x = typed_value(r, ir_emit(T, IR_MVAL, IRT_VAL, e, 0), v)))
                 return false;
+            set_slot(r, INS_A(i), x);
             break;
         }
         if (!is_obj_type(o, OBJ_LIST) || !is_int(idx) ||
@@ -858,10 +1238,19 @@ bool rec_ins(JitState *J, const Instr *pc)
         break;
     }
     case OP_SETINDEX: {
-        Value o = r->base[INS_A(i)], idx = r->base[INS_B(i)];
+        Value o = r->base[INS_A(i)], idx = r->base[INS_B(i)], v;
         if (is_obj_type(o, OBJ_MAP)) {
-            if (!rec_op(r, i, false))
+            /* A key already there is set in the trace; a new one allocates
+            ** (in C). */
+            IRRef e;
+            if (!map_has_key(o, idx, &v)) {
+                if (!rec_op(r, i, false))
+                    return false;
+                break;
+            }
+            if (!(e = map_entry(r, get_slot(r, INS_A(i)), get_slot(r, INS_B(i)), true)))
                 return false;
+            ir_emit(T, IR_MSETV, IRT_NONE, e, get_slot(r, INS_C(i)));
             break;
         }
         if (!is_obj_type(o, OBJ_LIST) || !is_int(idx) ||
@@ -875,49 +1264,15 @@ bool rec_ins(JitState *J, const Instr *pc)
         break;
     }
 
-    /* -- for-in over a list: the iterator state is R[A+1] (the next
-    ** position) and R[A+2] (the length when it started) -- */
-    case OP_ITERPREP: {
-        int a = (int)INS_A(i);
-        if (!is_obj_type(r->base[a], OBJ_LIST))
-            return FAIL(r, JA_NYITYPE, "ITERPREP");
-        IRRef n = emit(r, IR_LLEN, IRT_INT, get_slot(r, a), 0);
-        if (!n)
+    /* -- for-in (rec_iterprep, rec_iternext) -- */
+    case OP_ITERPREP:
+        if (!rec_iterprep(r, i))
             return false;
-        set_slot(r, a + 1, ir_kint(T, 0));
-        set_slot(r, a + 2, n);
         break;
-    }
-    case OP_ITERNEXT: {
-        int a = (int)INS_A(i);
-        Value o = r->base[a], vp = r->base[a + 1], vc = r->base[a + 2];
-        if (!is_obj_type(o, OBJ_LIST) || !is_int(vp) || !is_int(vc) ||
-            AS_LIST(o)->count != (uint32_t)as_int(vc))
-            return FAIL(r, JA_NYITYPE, "ITERNEXT");
-        ObjList *l = AS_LIST(o);
-        bool more = (uint32_t)as_int(vp) < l->count;
-        IRRef lr = get_slot(r, a), pr = get_slot(r, a + 1), cr = get_slot(r, a + 2);
-        if (ref_type(r, pr) != IRT_INT || ref_type(r, cr) != IRT_INT)
-            return FAIL(r, JA_NYITYPE, "ITERNEXT");
-        IRRef n = emit(r, IR_LLEN, IRT_INT, lr, 0);
-        if (!n || !emit(r, IR_EQ, IRT_INT, n, cr) ||
-            !emit(r, more ? IR_LT : IR_GE, IRT_INT, pr, n))
+    case OP_ITERNEXT:
+        if (!rec_iternext(r, i, &next, &closed))
             return false;
-        IRRef it = 0, np = 0;
-        if (more) {
-            IRRef g = emit(r, IR_ILOAD, IRT_VAL, lr, pr);
-            if (!g || !(it = typed_value(r, g, l->items[as_int(vp)])) ||
-                !(np = emit(r, IR_ADD, IRT_INT, pr, ir_kint(T, 1))))
-                return false;
-        }
-        if (!rec_branch(r, more, &next, &closed))
-            return false;
-        if (more) {
-            set_slot(r, a + 3, it);
-            set_slot(r, a + 1, np);
-        }
         break;
-    }
 
     /* -- The loop family -- */
     case OP_LOOP:
@@ -929,6 +1284,10 @@ bool rec_ins(JitState *J, const Instr *pc)
     case OP_JLOOP:
         if (J->phase != JS_RECORDING)
             return false;
+        if (side_closes(r, r->at)) {
+            closed = true;
+            break;
+        }
         return rec_link(r);
     case OP_ILOOP:
         return FAIL(r, JA_INNER, NULL);
@@ -945,16 +1304,51 @@ bool rec_ins(JitState *J, const Instr *pc)
         return close_loop(r);
     uint32_t n = (uint32_t)(next - T->fn->code);
     if (R->depth == 0 && (n < T->start_pc || n > T->loop_pc))
-        return FAIL(r, JA_LEAVE, NULL);
+        return T->parent != NULL && side_may_leave(T) ? side_leave(r, n)
+                                                      : FAIL(r, JA_LEAVE, NULL);
     J->rec.next = next;
     return true;
 }
 
 /* -- Starting ------------------------------------------------------------ */
 
+/* A side trace starts where exit T->exit of its parent left the
+** interpreter, with the inlined frames that snapshot pushed: the recorder
+** takes them as calls it entered itself, so returning from them records
+** as usual. No slot is mapped: each is read from the frame (an SLOAD),
+** where the side trace's prologue wrote the exit's values (jit/emit.c). */
+static void rec_start_side(JitState *J, Trace *T)
+{
+    const Trace *P = T->parent;
+    const Snapshot *sn = &P->snaps[T->exit];
+    Recorder *R = &J->rec;
+    ObjFunction *fn = T->fn;
+    R->depth = sn->nframe;
+    R->frame = J->vm->frame_count - 1 - (int)sn->nframe;
+    for (int d = 1; d <= R->depth; d++) {
+        const SnapFrame *sf = &P->sframes[sn->fstart + (uint32_t)d - 1];
+        R->fr[d].cl = AS_CLOSURE(sf->closure);
+        R->fr[d].base = sf->base;
+        R->fr[d].ret_pc = sf->ret_pc;
+        ir_kval(T, sf->closure);    /* the trace keeps it alive (GC) */
+        fn = R->fr[d].cl->fn;
+    }
+    R->next = fn->code + sn->pc;
+    R->at = sn->pc;
+    R->at_fn = fn;
+    /* Snapshot 0: the entry, with the frames. */
+    snap_take(J, T, sn->pc);
+}
+
 void rec_start(JitState *J, Trace *T)
 {
     memset(&J->rec, 0, sizeof J->rec);
+    if (T->parent != NULL) {
+        ir_emit(T, IR_KVAL, IRT_NONE, 0, 0);    /* ref 0: "no ref" */
+        T->nk = 0;
+        rec_start_side(J, T);
+        return;
+    }
     J->rec.frame = J->vm->frame_count - 1;
     J->rec.next = T->fn->code + T->start_pc;
     J->rec.at = T->start_pc;

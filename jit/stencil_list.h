@@ -116,6 +116,10 @@
                        "trace's exit_common)")                                \
     X(exit_common, raw, "save r0-r3, f0-f7 in ctx, return HELPER_EXIT(ctx, "  \
                         "base) to the trace's caller")                        \
+    X(count_iter, raw, "the back-edge: one more iteration in f7's bits (an "  \
+                       "int64), which exit_common copies to ctx->iters")      \
+    X(stop_budget, raw, "exits when the uint32 at CONST (vm->budget) is 1, "  \
+                        "counts it down when it is not 0")                    \
     X(call,       rRR, "r_d = HELPER(ctx, base, r_a, r_b)")                   \
     X(call_num,   fFF, "f_d = HELPER(f_a, f_b), a C double function")         \
     X(trap,       raw, "ud2: placed after the last stencil, so running off "  \
@@ -158,14 +162,53 @@
     X(push_item,    RR,  "append r_b (a raw Value) to the list r_a; exits "   \
                          "unless r_a is a list with room (growing allocates)") \
     X(set_item,     RRR, "item r_b (an int) of the list r_a = r_c (a raw "    \
-                         "Value); exits unless r_a is a list, r_b in range")
+                         "Value); exits unless r_a is a list, r_b in range")   \
+    X(add_field,    RR,  "field CONST of r_a = r_b (a raw Value), added when " \
+                         "new; exits unless r_a is an instance and a new "     \
+                         "field fits its table without growing it")            \
+    X(add_field_int, RR, "add_field with r_b an int (boxed here, which saves " \
+                         "a scratch register)")                                \
+    X(guard_eq,     RR,  "exits unless r_a == r_b in Lox (raw Values); two "   \
+                         "distinct strings or pointers go to HELPER")          \
+    X(guard_ne,     RR,  "exits if r_a == r_b in Lox (raw Values)")            \
+    X(map_version,  rR,  "r_d = the version of the map r_a (an int); exits "  \
+                         "unless r_a is a map")                                \
+    X(map_skip,     rRR, "r_d = the first position at or after r_b (an int) " \
+                         "of a live entry of the map r_a, or -1")              \
+    X(map_key,      rRR, "r_d = the key of entry r_b of the map r_a")          \
+    X(str_len,      rR,  "r_d = the length of the string r_a (an int); exits " \
+                         "unless r_a is a string")                             \
+    X(str_byte,     rRR, "r_d = ((ObjString **)CONST)[byte r_b of the string " \
+                         "r_a]: vm->byte_strings")                             \
+    X(range_field,  fR,  "f = the double at byte offset OPERAND0 of the "     \
+                         "range r_a; exits unless r_a is a range")              \
+    X(map_find,     rRR, "r_d = the address of the entry of key r_b (an "      \
+                         "interned string) in the map r_a, or 0; exits "       \
+                         "unless r_a is a map and r_b such a key")             \
+    X(map_value,    rR,  "r_d = the value of the map entry at address r_a")   \
+    X(map_set_value, RR, "the value of the map entry at address r_a = r_b")   \
+    X(str_code,     rRR, "r_d = byte r_b (an int in range) of the string r_a, " \
+                         "as an int")                                          \
+    X(bound_recv,   rRR, "r_d = the receiver of the bound method r_a; exits " \
+                         "unless r_a is one whose method is r_b")              \
+    X(alloc_fields_r0, raw, "HELPER(ctx, base, OPERAND0, r0), every register "  \
+                            "saved in ctx first; exits if it is UNDEF_VAL")    \
+    X(alloc_fields_r1, raw, "the same with r1")                                 \
+    X(alloc_fields_r2, raw, "the same with r2")                                 \
+    X(alloc_fields_r3, raw, "the same with r3")
+
+/* jit/stencils/side.c: what side traces need (jit/side.c). */
+#define JIT_STENCILS_SIDE(X)                                                 \
+    X(ctx_store,    raw, "*(uint64_t *)((char *)ctx + SLOT) = CONST: a word " \
+                         "of the JIT's state next to ctx (JitState.running)")
 
 #define JIT_STENCILS(X)                                                      \
     JIT_STENCILS_FRAME(X)                                                    \
     JIT_STENCILS_INT(X)                                                      \
     JIT_STENCILS_NUM(X)                                                      \
     JIT_STENCILS_CONTROL(X)                                                  \
-    JIT_STENCILS_LOX(X)
+    JIT_STENCILS_LOX(X)                                                      \
+    JIT_STENCILS_SIDE(X)
 
 /* -- Shapes: variant expansion ---------------------------------------- */
 

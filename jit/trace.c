@@ -13,6 +13,11 @@
 ** retry together; after maxabort aborts the loop is blacklisted (ILOOP),
 ** and never counts again.
 **
+** A hot exit starts a side trace instead (jit/side.c): same machine, but
+** it starts at the exit (jit_run, after the trace returned), is installed
+** by re-aiming its parent's exit stub, and belongs to its root's tree,
+** which is dropped as a whole (drop_tree). Its aborts penalize the exit.
+**
 ** GC: a trace keeps its function alive, and with it every constant the
 ** trace embeds (they come from the function's constant table, or are
 ** nil/true/false and numbers); jit_mark marks them (vm->mark_extra).
@@ -48,17 +53,27 @@ int trace_line(const ObjFunction *fn, uint32_t pc)
     return pc < (uint32_t)fn->ncode ? fn->lines[pc] : 0;
 }
 
-static const char *source_name(const JitState *J, const ObjFunction *fn)
+const char *trace_source(const JitState *J, const ObjFunction *fn)
 {
     if (fn->source != NULL)
         return fn->source->chars;
     return J->vm->script_path ? J->vm->script_path : "?";
 }
 
+/* " side of trace P exit E" for -jv, empty for a root. */
+static const char *side_note(const Trace *T, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (T->parent != NULL)
+        snprintf(buf, size, ", side of trace %d exit %d", T->parent->no, T->exit);
+    return buf;
+}
+
 /* -- State ---------------------------------------------------------------- */
 
 static void jit_mark(VM *vm);
 static bool flush_for_mcode(void *ud);
+static void trace_free(Trace *T);
 
 static JitState *state(VM *vm)
 {
@@ -117,7 +132,7 @@ static void penalize(JitState *J, ObjFunction *fn, int loop, uint32_t loop_pc, J
             *w = ins_set_op(*w, OP_ILOOP);
             J->n_blacklisted++;
             if (J->vm->jit_opts.verbose)
-                fprintf(stderr, "[jit] blacklisted loop at %s:%d\n", source_name(J, fn),
+                fprintf(stderr, "[jit] blacklisted loop at %s:%d\n", trace_source(J, fn),
                         trace_line(fn, loop_pc));
         }
         return;
@@ -140,18 +155,28 @@ void trace_abort(JitState *J, JitAbort why, const char *detail)
     if (J->phase != JS_RECORDING || T == NULL)
         return;
     if (J->vm->jit_opts.verbose) {
-        char msg[160];
+        char msg[160], note[64];
         snprintf(msg, sizeof msg, abort_msgs[why], detail ? detail : "?");
-        fprintf(stderr, "[jit] abort at %s:%d: %s\n", source_name(J, T->fn),
-                trace_line(J->rec.at_fn ? J->rec.at_fn : T->fn, J->rec.at), msg);
+        fprintf(stderr, "[jit] abort at %s:%d: %s%s\n", trace_source(J, T->fn),
+                trace_line(J->rec.at_fn ? J->rec.at_fn : T->fn, J->rec.at), msg,
+                side_note(T, note, sizeof note));
     }
     J->n_aborts++;
-    penalize(J, T->fn, T->loop, T->loop_pc, why);
-    trace_free_ir(T);
-    free(T);
+    /* A side trace's abort is its exit's, not the loop's (jit/side.c). */
+    if (T->parent != NULL)
+        side_penalize(J, T, why);
+    else
+        penalize(J, T->fn, T->loop, T->loop_pc, why);
+    trace_free(T);
     J->cur = NULL;
     J->phase = JS_IDLE;
     J->compile_ns += now_ns() - J->t_start;
+    /* The arena filled while a side trace compiled (flush_for_mcode): now
+    ** that it is gone, start over. */
+    if (J->flush_pending) {
+        J->flush_pending = false;
+        jit_flush(J->vm);
+    }
 }
 
 /* -- Dropping traces ------------------------------------------------------ */
@@ -165,15 +190,50 @@ static void unhook(Trace *T, uint16_t count)
     }
 }
 
+static void trace_free(Trace *T)
+{
+    free(T->xstate);
+    trace_free_ir(T);
+    free(T);
+}
+
+/* A side trace being recorded whose tree goes away goes with it
+** (INVARIANT(side-tree)); root NULL: any tree. */
+static void abort_orphan(JitState *J, const Trace *root)
+{
+    Trace *C = J->cur;
+    if (J->phase == JS_RECORDING && C != NULL && C->parent != NULL &&
+        (root == NULL || C->root == root))
+        trace_abort(J, JA_FLUSHED, NULL);
+}
+
+/* Drop the tree of root R: R and its side traces. R's loop counts again
+** from `count`. */
+static void drop_tree(JitState *J, Trace *R, uint16_t count)
+{
+    abort_orphan(J, R);
+    unhook(R, count);
+    for (int n = 1; n <= J->ntraces; n++) {
+        Trace *T = J->traces[n];
+        if (T != NULL && T->root == R && T != R) {
+            J->traces[n] = NULL;
+            trace_free(T);
+        }
+    }
+    J->traces[R->no] = NULL;
+    trace_free(R);
+}
+
 static void drop_all(JitState *J)
 {
+    abort_orphan(J, NULL);
     for (int n = 1; n <= J->ntraces; n++) {
         Trace *T = J->traces[n];
         if (T == NULL)
             continue;
-        unhook(T, J->vm->hotloop);
-        trace_free_ir(T);
-        free(T);
+        if (T->parent == NULL)
+            unhook(T, J->vm->hotloop);
+        trace_free(T);
         J->traces[n] = NULL;
     }
     J->ntraces = 0;
@@ -181,10 +241,17 @@ static void drop_all(JitState *J)
 }
 
 /* The arena is full: drop everything. No trace runs while one compiles
-** (recording happens in the interpreter), so this can always agree. */
+** (recording happens in the interpreter), so this can agree, unless a
+** side trace is compiling: its parent's code must stay until it is
+** abandoned (JA_MCODE), and trace_abort flushes then. */
 static bool flush_for_mcode(void *ud)
 {
-    drop_all(ud);
+    JitState *J = ud;
+    if (J->cur != NULL && J->cur->parent != NULL) {
+        J->flush_pending = true;
+        return false;
+    }
+    drop_all(J);
     return true;
 }
 
@@ -206,6 +273,37 @@ void jit_set_on(VM *vm, bool on)
 
 /* -- Recording ------------------------------------------------------------ */
 
+/* The function and pc where T's recording starts: a side trace's is
+** in the innermost frame of the exit it starts at. */
+static const ObjFunction *start_fn(const Trace *T, uint32_t *pc)
+{
+    *pc = T->start_pc;
+    if (T->parent == NULL)
+        return T->fn;
+    const Snapshot *sn = &T->parent->snaps[T->exit];
+    *pc = sn->pc;
+    if (sn->nframe == 0)
+        return T->fn;
+    Value cl = T->parent->sframes[sn->fstart + sn->nframe - 1].closure;
+    return ((ObjClosure *)as_obj(cl))->fn;
+}
+
+static void begin(JitState *J, Trace *T)
+{
+    T->no = J->ntraces + 1;
+    J->cur = T;
+    J->phase = JS_RECORDING;
+    J->t_start = now_ns();
+    rec_start(J, T);
+    if (J->vm->jit_opts.verbose) {
+        uint32_t pc;
+        const ObjFunction *at = start_fn(T, &pc);
+        char note[64];
+        fprintf(stderr, "[jit] trace %d start at %s:%d%s\n", T->no, trace_source(J, at),
+                trace_line(at, pc), side_note(T, note, sizeof note));
+    }
+}
+
 void jit_hot_loop(VM *vm, ObjFunction *fn, int loop, const Instr *ip)
 {
     fn->hotcounts[loop] = vm->hotloop;
@@ -223,14 +321,8 @@ void jit_hot_loop(VM *vm, ObjFunction *fn, int loop, const Instr *ip)
     T->loop = loop;
     T->loop_pc = (uint32_t)(ip - fn->code);
     T->start_pc = (uint32_t)((int64_t)T->loop_pc + 1 + INS_SBX(*ip));
-    T->no = J->ntraces + 1;
-    J->cur = T;
-    J->phase = JS_RECORDING;
-    J->t_start = now_ns();
-    rec_start(J, T);
-    if (vm->jit_opts.verbose)
-        fprintf(stderr, "[jit] trace %d start at %s:%d\n", T->no, source_name(J, fn),
-                trace_line(fn, T->start_pc));
+    T->root = T;
+    begin(J, T);
 }
 
 bool jit_recording(VM *vm)
@@ -264,7 +356,7 @@ static void perf_map(JitState *J, const Trace *T)
         setvbuf(J->perf, NULL, _IOLBF, 0);
     }
     fprintf(J->perf, "%lx %x lox-trace-%d %s:%d\n", (unsigned long)(uintptr_t)T->mcode,
-            T->msize, T->no, source_name(J, T->fn), trace_line(T->fn, T->start_pc));
+            T->msize, T->no, trace_source(J, T->fn), trace_line(T->fn, T->start_pc));
 }
 
 void trace_finish(JitState *J)
@@ -274,6 +366,11 @@ void trace_finish(JitState *J)
     JitAbort why = emit_trace(J, T, &detail);
     if (why != JA__COUNT) {
         trace_abort(J, why, detail);
+        return;
+    }
+    T->xstate = calloc((size_t)T->nsnap, 1);
+    if (T->xstate == NULL) {
+        trace_abort(J, JA_MAXTRACE, NULL);
         return;
     }
     if (T->no > J->traces_cap) {
@@ -293,19 +390,31 @@ void trace_finish(JitState *J)
     /* A flush during emission (arena full) renumbers from 1. */
     if (T->no > J->ntraces + 1)
         T->no = J->ntraces + 1;
+    /* A side trace is entered through its parent's exit stub; a root
+    ** through its loop's word. */
+    if (T->parent != NULL) {
+        if (!side_link(J, T, &detail)) {
+            trace_abort(J, JA_PATCH, detail);
+            return;
+        }
+        J->n_side++;
+    } else {
+        Instr *w = &T->fn->code[T->loop_pc];
+        T->fn->hotcounts[T->loop] = (uint16_t)T->no;
+        *w = ins_set_op(*w, OP_JLOOP);
+    }
     J->traces[T->no] = T;
     J->ntraces = T->no;
-    Instr *w = &T->fn->code[T->loop_pc];
-    T->fn->hotcounts[T->loop] = (uint16_t)T->no;
-    *w = ins_set_op(*w, OP_JLOOP);
     J->n_traces++;
     J->cur = NULL;
     J->phase = JS_IDLE;
     J->compile_ns += now_ns() - J->t_start;
-    if (J->vm->jit_opts.verbose)
-        fprintf(stderr, "[jit] trace %d stop at %s:%d: %d IR, %d exits, %u bytes\n", T->no,
-                source_name(J, T->fn), trace_line(T->fn, T->loop_pc), T->nir - 1, T->nsnap,
-                T->msize);
+    if (J->vm->jit_opts.verbose) {
+        char note[64];
+        fprintf(stderr, "[jit] trace %d stop at %s:%d: %d IR, %d exits, %u bytes%s\n", T->no,
+                trace_source(J, T->fn), trace_line(T->fn, T->loop_pc), T->nir - 1, T->nsnap,
+                T->msize, side_note(T, note, sizeof note));
+    }
     if (J->vm->jit_opts.dump)
         dump_trace(dump_sink(J->vm), T);
     if (J->vm->jit_opts.perf) {
@@ -329,43 +438,57 @@ const Instr *jit_run(VM *vm, ObjFunction *fn, int loop, Value *base)
         return fn->code + T->start_pc;
     /* The execution budget: a JLOOP charges it like a LOOP's hot counter
     ** does (the trace's back-edge charges its own iterations and leaves
-    ** at 1, see check_budget in jit/stencils/lox.c). */
+    ** at 1, see stop_budget in jit/stencils/control.c). */
     if (vm->budget != 0 && --vm->budget == 0)
         vm_error(vm, "Execution budget exhausted.");
+    /* A trace compiled while no budget was set has no stop check: the
+    ** interpreter runs the loop instead (jit/emit.c, T->budget). */
+    if (vm->budget != 0 && !T->budget)
+        return fn->code + T->start_pc;
     memset(J->ctx.gpr, 0, sizeof J->ctx.gpr);
     memset(J->ctx.fpr, 0, sizeof J->ctx.fpr);
     J->running = T;
     J->ctx.iters = 0;
     T->entries++;
     const Instr *pc = (const Instr *)(uintptr_t)jit_enter(T->mcode, &J->ctx, base);
+    /* The trace that exited: T or one of its side traces (jit/side.c). */
+    Trace *X = J->running;
+    int ex = (int)J->ctx.exit_no;
     J->running = NULL;
     T->iters += J->ctx.iters;
-    if (!T->snaps[J->ctx.exit_no].leaves)
+    if (side_hopeless(J, X, ex))
         T->side++;
+    else if (X->snaps[ex].leaves)
+        T->ends++;
     /* Entry guards failing again and again: the loop now starts with
     ** other types than the trace was recorded for. Drop the trace, so the
     ** loop can be recorded again (an abort, so this cannot go on forever). */
-    /* Or it leaves after a few iterations most times it is entered (a
-    ** branch that goes the other way every other time: there are no side
-    ** traces yet), and entering and leaving costs more than it saves. */
+    /* Or it leaves after a few iterations most times it is entered,
+    ** through exits no side trace will take over (a branch that goes the
+    ** other way every other time, blacklisted for side traces), and
+    ** entering and leaving costs more than it saves. */
     uint32_t bad = T->snaps[0].count;
+    uint64_t done = T->iters + (T->link ? T->entries : 0);
     JitAbort why = JA__COUNT;
     if (bad >= (uint32_t)jit_param(J, PARAM_hotexit) && bad * 2 >= T->entries)
         why = JA_ENTRY;
-    else if (T->side >= JIT_SHORT_ENTRIES &&
-             T->iters + (T->link ? T->entries : 0) < JIT_SHORT_ITERS * T->side)
+    else if ((T->side >= JIT_SHORT_ENTRIES && done < JIT_SHORT_ITERS * T->side) ||
+             (T->ends >= JIT_SHORT_ENTRIES && 2 * done < T->ends))
         why = JA_SHORT;
     if (why != JA__COUNT) {
         if (vm->jit_opts.verbose)
-            fprintf(stderr, "[jit] trace %d dropped at %s:%d: %s\n", T->no, source_name(J, fn),
+            fprintf(stderr, "[jit] trace %d dropped at %s:%d: %s\n", T->no, trace_source(J, fn),
                     trace_line(fn, T->start_pc), abort_msgs[why]);
-        unhook(T, vm->hotloop);
-        J->traces[T->no] = NULL;
         J->n_aborts++;
-        penalize(J, fn, loop, T->loop_pc, why);
-        trace_free_ir(T);
-        free(T);
+        uint32_t loop_pc = T->loop_pc;
+        drop_tree(J, T, vm->hotloop);
+        penalize(J, fn, loop, loop_pc, why);
+        return pc;
     }
+    /* A hot exit: record a side trace from where it left the trace. */
+    Trace *S = side_want(J, X, ex);
+    if (S != NULL)
+        begin(J, S);
     return pc;
 }
 
@@ -386,6 +509,7 @@ void jit_stats(VM *vm, JitStats *out)
     out->compile_us = (double)(J->compile_ns / 1000);
     out->blacklisted = (double)J->n_blacklisted;
     out->flushes = (double)J->n_flushes;
+    out->side_traces = (double)J->n_side;
 }
 
 static void mark_trace(VM *vm, const Trace *T)
@@ -414,15 +538,11 @@ void jit_free(VM *vm)
     if (J == NULL)
         return;
     for (int n = 1; n <= J->ntraces; n++)
-        if (J->traces[n] != NULL) {
-            trace_free_ir(J->traces[n]);
-            free(J->traces[n]);
-        }
+        if (J->traces[n] != NULL)
+            trace_free(J->traces[n]);
     free(J->traces);
-    if (J->cur != NULL) {
-        trace_free_ir(J->cur);
-        free(J->cur);
-    }
+    if (J->cur != NULL)
+        trace_free(J->cur);
     mc_free(J->mc);
     if (J->perf != NULL)
         fclose(J->perf);

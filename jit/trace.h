@@ -42,7 +42,8 @@
     X(DEPTH,    "call depth over maxinline")                                  \
     X(RECURSE,  "recursive call")                                             \
     X(UPVAL,    "return closes upvalues")                                     \
-    X(SHORT,    "trace leaves after too few iterations")
+    X(SHORT,    "trace leaves after too few iterations")                    \
+    X(FLUSHED,  "its parent trace was dropped")
 
 typedef enum {
 #define JIT_ABORT_ENUM(name, msg) JA_##name,
@@ -84,7 +85,12 @@ typedef struct {
 /* A trace that took JIT_SHORT_ENTRIES side exits or more (exits that do
 ** not end the loop: the interpreter finishes the iteration and enters the
 ** trace again) and ran fewer than JIT_SHORT_ITERS iterations per side exit
-** on average is dropped (JA_SHORT): it costs more than it saves. */
+** on average is dropped (JA_SHORT): it costs more than it saves. Only exits
+** that side traces cannot take over count (side_hopeless in jit/side.c):
+** a hot exit gets a side trace instead. So is one that left through the
+** loop's end that many times and ran fewer than half an iteration per such
+** exit: it ends before getting anywhere (an outer loop whose inner loop
+** runs in the interpreter between entries, say). */
 #define JIT_SHORT_ENTRIES 100
 #define JIT_SHORT_ITERS 4
 
@@ -108,15 +114,19 @@ typedef struct JitState {
     int ntraces, traces_cap;
     McArena *mc;
     JitCtx ctx;
-    Trace *running;               /* the trace jit_run entered */
+    Trace *running;               /* the trace whose code runs: the root
+                                  ** jit_run entered or one of its side
+                                  ** traces (whose code sets it: ctx_store) */
     Penalty pen[JIT_PENALTY_SLOTS];
     int pen_next;
     uint32_t rng;
     /* Counters for jit.stats(). */
-    uint64_t n_traces, n_aborts, n_exits, n_blacklisted, n_flushes;
+    uint64_t n_traces, n_aborts, n_exits, n_blacklisted, n_flushes, n_side;
     uint64_t compile_ns;
     uint64_t t_start;             /* when the current recording started */
     FILE *perf;                   /* --perf: /tmp/perf-PID.map, once opened */
+    bool flush_pending;           /* the arena filled while a side trace
+                                  ** compiled: flush once it is abandoned */
 } JitState;
 
 static inline int32_t jit_param(const JitState *J, ParamId p)
@@ -130,8 +140,9 @@ static inline int32_t jit_param(const JitState *J, ParamId p)
 void trace_abort(JitState *J, JitAbort why, const char *detail);
 /* trace.c: the recording reached its back-edge: compile and install. */
 void trace_finish(JitState *J);
-/* trace.c: the source line of pc in fn, for messages. */
+/* trace.c: the source line of pc in fn, and fn's file, for messages. */
 int trace_line(const ObjFunction *fn, uint32_t pc);
+const char *trace_source(const JitState *J, const ObjFunction *fn);
 
 /* record.c: start recording T (the recorder's state is reset). */
 void rec_start(JitState *J, Trace *T);
@@ -144,6 +155,10 @@ int snap_take(JitState *J, Trace *T, uint32_t pc);
 /* snap.c: write snapshot n's values into the frame at base, reading
 ** registers and spill slots from ctx; returns the pc to resume at. */
 const Instr *snap_restore(const Trace *T, int n, const JitCtx *ctx, Value *base);
+/* snap.c: the same for a native call from the trace (jit/ncall.c): only
+** the slots [lo, hi) and the boxed objects are written, frames pushed. */
+const Instr *snap_restore_call(const Trace *T, int n, const JitCtx *ctx, Value *base,
+                               uint32_t lo, uint32_t hi);
 
 /* emit.c: allocate registers and emit T's machine code into J->mc. On
 ** failure returns the abort reason and sets *detail. */
@@ -153,9 +168,32 @@ JitAbort emit_trace(JitState *J, Trace *T, const char **detail);
 uint64_t exit_handler(JitCtx *ctx, Value *base);
 /* exit.c: the helper of IR_NCALL (a native call from a trace). */
 uint64_t exit_call_native(JitCtx *ctx, Value *base, uint64_t ref, uint64_t unused);
+/* ncall.c: the helpers of IR_NALLOC and IR_FTAB (allocation from a trace
+** without the state rebuilt when no collection can happen). */
+uint64_t ncall_alloc(JitCtx *ctx, Value *base, uint64_t ref, uint64_t unused);
+uint64_t ncall_fields(JitCtx *ctx, Value *base, uint64_t ref, uint64_t inst);
 
 /* NCALL's a: how the callee is found. */
 enum { NCALL_CALL, NCALL_MODULE, NCALL_METHOD, NCALL_OP };
+
+/* side.c: side traces (see there). */
+/* After exit n of X returned to the interpreter: a new side trace to
+** record from there when the exit is hot, else NULL. */
+Trace *side_want(JitState *J, Trace *X, int n);
+/* Whether exit n of X goes to the interpreter for good (no side trace
+** will take it over): what JA_SHORT counts. */
+bool side_hopeless(const JitState *J, const Trace *X, int n);
+/* Whether side trace T may end by leaving the loop (jit/record.c,
+** side_leave): not at its exit's first try. */
+bool side_may_leave(const Trace *T);
+/* The recording of side trace T aborted: penalize its parent's exit. */
+void side_penalize(JitState *J, Trace *T, JitAbort why);
+/* Re-aim T's parent's exit stub at T's prologue; false (and *detail)
+** when the stub is not what it should be. */
+bool side_link(JitState *J, Trace *T, const char **detail);
+/* The JitCtx-relative offset of JitState.running, which the side traces'
+** code keeps naming the trace that runs (exits and natives read it). */
+int32_t side_running_off(void);
 
 /* dump.c: -jdump output for a compiled trace. */
 void dump_trace(FILE *out, const Trace *T);

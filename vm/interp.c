@@ -869,6 +869,7 @@ do_switch:
         ip += INS_SBX(i);
         SAVE_PC();
         frame->ip = jit_run(vm, frame->closure->fn, (int)INS_A(i), base);
+        JIT_SYNC();             /* a hot exit may have started a side trace */
         RELOAD();
         DISPATCH();
     }

@@ -256,6 +256,40 @@ void *lx_realloc_nogc(VM *vm, void *ptr, size_t old_size, size_t new_size)
     return do_realloc(vm, ptr, old_size, new_size, false);
 }
 
+void *lx_try_alloc(VM *vm, size_t size)
+{
+    size_t cap = (size_t)vm->jit_opts.param[PARAM_maxmem];
+    if (cap == 0)
+        cap = auto_cap();
+    /* Exactly when do_realloc would collect or go over the cap. */
+    if (vm->gc_stress || vm->bytes_allocated + size > vm->next_gc ||
+        vm->bytes_allocated + size > cap)
+        return NULL;
+    void *p = NULL;
+#if LX_POOL
+    if (size <= LX_POOL_MAX_BLOCK)
+        p = pool_get(vm, size);
+    if (p == NULL)
+#endif
+        p = malloc(size);
+    if (p != NULL)
+        vm->bytes_allocated += size;
+    return p;
+}
+
+Obj *obj_try_alloc(VM *vm, size_t size, ObjType type)
+{
+    Obj *o = lx_try_alloc(vm, size);
+    if (o == NULL)
+        return NULL;
+    o->type = (uint8_t)type;
+    o->marked = 0;
+    o->flags = 0;
+    o->next = vm->objects;
+    vm->objects = o;
+    return o;
+}
+
 Obj *obj_alloc(VM *vm, size_t size, ObjType type)
 {
     Obj *o = lx_realloc(vm, NULL, 0, size);

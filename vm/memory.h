@@ -41,6 +41,14 @@ void *lx_realloc_nogc(VM *vm, void *ptr, size_t old_size, size_t new_size);
 /* Allocate an object of `size` bytes with its header set and linked. */
 Obj *obj_alloc(VM *vm, size_t size, ObjType type);
 
+/* The same, but only when that can neither collect nor raise: NULL when
+** it would collect (gc_stress, past next_gc), pass the heap cap, or when
+** malloc fails. For the JIT, whose trace holds values in registers that a
+** collection would not see (jit/ncall.c then takes the slow way, on the
+** interpreter's state rebuilt). The bytes count as lx_realloc's do. */
+void *lx_try_alloc(VM *vm, size_t size);
+Obj *obj_try_alloc(VM *vm, size_t size, ObjType type);
+
 /* A full collection. Roots: see the top of this file; vm->mark_extra
 ** (if set) adds more. Counts vm->gc_collections. */
 void gc_collect(VM *vm);

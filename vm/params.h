@@ -18,14 +18,16 @@
 /* X(name, default, min, max, what it means) */
 #define LX_PARAMS(X)                                                        \
     X(hotloop, 56, 1, 65535, "loop iterations before a loop is recorded")    \
-    X(hotexit, 10, 1, 65535, "entry-guard exits before a trace is dropped")  \
+    X(hotexit, 10, 1, 65535, "exits before a side trace starts there; "      \
+                             "entry-guard exits before a trace is dropped")  \
     X(maxrecord, 4000, 16, 60000, "IR instructions per trace")              \
     X(maxsnap, 500, 8, 60000, "snapshots (exits) per trace")                \
     X(maxtrace, 1000, 1, 60000, "traces before all are flushed")            \
     X(maxabort, 10, 1, 1000, "aborts before a loop is blacklisted")         \
     X(maxinline, 3, 0, 8, "nested Lox calls a trace inlines")             \
     X(sizemcode, 4096, 64, 1048576, "machine-code budget in KB")          \
-    X(maxmem, 0, 0, 2147483647, "Lox heap cap in bytes (0: automatic)")
+    X(maxmem, 0, 0, 2147483647, "Lox heap cap in bytes (0: automatic)")    \
+    X(jitcheck, 0, 0, 1, "check snapshots and frames at trace exits (debug)")
 
 typedef enum {
 #define LX_PARAM_ENUM(name, def, lo, hi, doc) PARAM_##name,

@@ -41,6 +41,7 @@ JIT_STENCIL(exit_stub)
 ** the return address of jit_enter's call. */
 JIT_STENCIL(exit_common)
 {
+    ctx->iters = (uint32_t)jit_num_to_bits(f7);
     ctx->gpr[0] = r0;
     ctx->gpr[1] = r1;
     ctx->gpr[2] = r2;
@@ -54,6 +55,35 @@ JIT_STENCIL(exit_common)
     ctx->fpr[6] = f6;
     ctx->fpr[7] = f7;
     return _JIT_HELPER_EXIT(ctx, base);
+}
+
+/* -- The back-edge's bookkeeping ---------------------------------------- */
+
+/* One more iteration, counted in the bits of f7 as an integer: a psubq of
+** all ones, so the count is a chain of 1-cycle adds in a register of its
+** own rather than a read-modify-write of memory that every iteration would
+** wait for. jit_run starts f7 at 0; exit_common above hands it on. */
+JIT_STENCIL(count_iter)
+{
+    __asm__("pcmpeqd %%xmm8, %%xmm8\n\tpsubq %%xmm8, %0" : "+x"(f7) : : "xmm8");
+    JIT_JUMP(_JIT_CONTINUE);
+}
+
+/* The execution budget (vm->budget, vm/vm.h), emitted only while one is
+** set: each iteration charges one; at 1 the trace leaves (through the
+** back-edge's snapshot) and the interpreter's next charge, or jit_run's,
+** raises the error. */
+JIT_STENCIL(stop_budget)
+{
+    volatile uint32_t *b = (volatile uint32_t *)jit_const64();
+    uint32_t v = *b;
+    if (JIT_UNLIKELY(v <= 1)) {
+        if (v == 1)
+            JIT_JUMP(_JIT_EXIT);
+    } else {
+        *b = v - 1;
+    }
+    JIT_JUMP(_JIT_CONTINUE);
 }
 
 /* Calls to C: helpers for what is not worth a stencil (string

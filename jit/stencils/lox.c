@@ -271,4 +271,236 @@ JIT_TEMPLATE(set_item, uint64_t a, uint64_t b, uint64_t c)
     return true;
 }
 
+/* A field store that may add the field: tab_set of vm/table.c without its
+** growth. A new key needs a table that has entries and stays within
+** INVARIANT(table-load) with one more (needs_growth there); otherwise the
+** trace exits and the interpreter grows the table. Like tab_set, a new
+** key takes the first tombstone on its probe path, else the empty slot
+** that ends it, and only the latter counts. */
+JIT_TEMPLATE(add_field, uint64_t a, uint64_t b)
+{
+    ObjInstance *in = jit_instance(a);
+    if (in == NULL)
+        return false;
+    Table *t = &in->fields;
+    ObjString *key = (ObjString *)jit_const64();
+    Value *p = jit_lookup(t, key);
+    if (p != NULL) {
+        *p = b;
+        return true;
+    }
+    if (t->entries == NULL || ((uint64_t)t->count + 1) * 4 > ((uint64_t)t->mask + 1) * 3)
+        return false;
+    uint32_t i = key->hash & t->mask;
+    Entry *tomb = NULL, *e;
+    for (;;) {
+        e = &t->entries[i];
+        if (e->key == NULL) {
+            if (e->value == NIL_VAL)
+                break;
+            if (tomb == NULL)
+                tomb = e;
+        }
+        i = (i + 1) & t->mask;
+    }
+    if (tomb != NULL)
+        e = tomb;
+    else
+        t->count++;
+    e->key = key;
+    e->value = b;
+    return true;
+}
+
+JIT_TEMPLATE(add_field_int, uint64_t a, uint64_t b)
+{
+    return add_field(ctx, base, a, jit_box_int(b));
+}
+
+/* -- Equality --------------------------------------------------------- */
+
+/* Lox == on two raw Values, as the interpreter's lx_equal: the same bits
+** are equal except the canonical NaN; numbers compare by value across
+** encodings; two distinct objects can only be equal strings (same length,
+** not both interned: INVARIANT(interned-eq)) or ffi pointers, which
+** HELPER (value_equal) decides out of line. */
+JIT_INLINE bool jit_equal(JitCtx *ctx, Value *base, uint64_t a, uint64_t b)
+{
+    if (a == b)
+        return a != LX_CANON_NAN;
+    if (is_number(a) && is_number(b))
+        return as_num(a) == as_num(b);
+    if (!is_obj(a) || !is_obj(b))
+        return false;
+    Obj *x = as_obj(a), *y = as_obj(b);
+    if (x->type != y->type)
+        return false;
+    if (x->type == OBJ_STRING) {
+        if (((ObjString *)x)->len != ((ObjString *)y)->len || (x->flags & y->flags & STR_INTERNED))
+            return false;
+    } else if (x->type != OBJ_POINTER) {
+        return false;
+    }
+    return _JIT_HELPER(ctx, base, a, b) != 0;
+}
+
+JIT_TEMPLATE(guard_eq, uint64_t a, uint64_t b)
+{
+    return jit_equal(ctx, base, a, b);
+}
+
+JIT_TEMPLATE(guard_ne, uint64_t a, uint64_t b)
+{
+    return !jit_equal(ctx, base, a, b);
+}
+
+/* -- for-in over maps, strings and ranges ----------------------------- */
+
+JIT_TEMPLATE(map_version, uint64_t *d, uint64_t a)
+{
+    if (!is_obj_type(a, OBJ_MAP))
+        return false;
+    *d = ((ObjMap *)as_obj(a))->version;
+    return true;
+}
+
+/* map_next of vm/map.c: removed entries have the key UNDEF_VAL. */
+JIT_TEMPLATE(map_skip, uint64_t *d, uint64_t a, uint64_t b)
+{
+    ObjMap *m = (ObjMap *)as_obj(a);
+    uint32_t pos = (uint32_t)b;
+    while (pos < m->nentries && m->entries[pos].key == UNDEF_VAL)
+        pos++;
+    *d = pos < m->nentries ? pos : 0xffffffffu;
+    return true;
+}
+
+JIT_TEMPLATE(map_key, uint64_t *d, uint64_t a, uint64_t b)
+{
+    *d = ((ObjMap *)as_obj(a))->entries[(uint32_t)b].key;
+    return true;
+}
+
+JIT_TEMPLATE(str_len, uint64_t *d, uint64_t a)
+{
+    if (!is_obj_type(a, OBJ_STRING))
+        return false;
+    uint32_t n = ((ObjString *)as_obj(a))->len;
+    if (n > INT32_MAX)
+        return false;
+    *d = n;
+    return true;
+}
+
+JIT_TEMPLATE(str_byte, uint64_t *d, uint64_t a, uint64_t b)
+{
+    uint8_t c = (uint8_t)((ObjString *)as_obj(a))->chars[(uint32_t)b];
+    *d = obj_val(((Obj **)jit_const64())[c]);
+    return true;
+}
+
+/* find_slot of vm/map.c for an interned string key: its hash is cached,
+** and another interned string is another key (INVARIANT(interned-eq)); a
+** string that is not interned stored with the same hash might have equal
+** bytes (key_eq compares those): that case exits rather than compare
+** bytes here. */
+JIT_TEMPLATE(map_find, uint64_t *d, uint64_t a, uint64_t b)
+{
+    if (!is_obj_type(a, OBJ_MAP) || !is_obj_type(b, OBJ_STRING))
+        return false;
+    ObjString *k = (ObjString *)as_obj(b);
+    if (!(k->obj.flags & STR_INTERNED))
+        return false;
+    ObjMap *m = (ObjMap *)as_obj(a);
+    *d = 0;
+    if (m->index_cap == 0)
+        return true;
+    uint32_t mask = m->index_cap - 1, hash = k->hash;
+    for (uint32_t i = hash & mask;; i = (i + 1) & mask) {
+        int32_t pos = m->index[i];
+        if (pos == -1)
+            return true;
+        if (pos < 0)
+            continue;
+        MapEntry *e = &m->entries[pos];
+        if (e->hash != hash)
+            continue;
+        if (e->key == b) {
+            *d = (uint64_t)(uintptr_t)e;
+            return true;
+        }
+        if (is_obj_type(e->key, OBJ_STRING) && !(as_obj(e->key)->flags & STR_INTERNED))
+            return false;
+    }
+}
+
+JIT_TEMPLATE(map_value, uint64_t *d, uint64_t a)
+{
+    *d = ((MapEntry *)(uintptr_t)a)->value;
+    return true;
+}
+
+JIT_TEMPLATE(map_set_value, uint64_t a, uint64_t b)
+{
+    ((MapEntry *)(uintptr_t)a)->value = b;
+    return true;
+}
+
+JIT_TEMPLATE(str_code, uint64_t *d, uint64_t a, uint64_t b)
+{
+    *d = (uint8_t)((ObjString *)as_obj(a))->chars[(uint32_t)b];
+    return true;
+}
+
+JIT_TEMPLATE(range_field, double *d, uint64_t a)
+{
+    if (!is_obj_type(a, OBJ_RANGE))
+        return false;
+    __builtin_memcpy(d, (char *)as_obj(a) + JIT_OPERAND(0), sizeof *d);
+    return true;
+}
+
+/* -- Bound methods ---------------------------------------------------- */
+
+JIT_TEMPLATE(bound_recv, uint64_t *d, uint64_t a, uint64_t b)
+{
+    if (!is_obj_type(a, OBJ_BOUND))
+        return false;
+    ObjBound *bm = (ObjBound *)as_obj(a);
+    if (obj_val(bm->method) != b)
+        return false;
+    *d = bm->receiver;
+    return true;
+}
+
+/* -- Allocation ------------------------------------------------------- */
+
+/* A call to C that may have to rebuild the interpreter's state (like
+** call_native: the registers go to ctx first), with one register operand
+** and no result: ncall_fields in jit/ncall.c. */
+#define JIT_ALLOC_FIELDS(reg)                                                 \
+    JIT_STENCIL(alloc_fields_##reg)                                           \
+    {                                                                         \
+        ctx->gpr[0] = r0;                                                     \
+        ctx->gpr[1] = r1;                                                     \
+        ctx->gpr[2] = r2;                                                     \
+        ctx->gpr[3] = r3;                                                     \
+        ctx->fpr[0] = f0;                                                     \
+        ctx->fpr[1] = f1;                                                     \
+        ctx->fpr[2] = f2;                                                     \
+        ctx->fpr[3] = f3;                                                     \
+        ctx->fpr[4] = f4;                                                     \
+        ctx->fpr[5] = f5;                                                     \
+        ctx->fpr[6] = f6;                                                     \
+        ctx->fpr[7] = f7;                                                     \
+        uint64_t v_ = _JIT_HELPER(ctx, base, (uint64_t)(uint32_t)JIT_OPERAND(0), reg); \
+        if (JIT_UNLIKELY(v_ == UNDEF_VAL))                                    \
+            JIT_JUMP(_JIT_EXIT);                                              \
+        JIT_JUMP(_JIT_CONTINUE);                                              \
+    }
+JIT_ALLOC_FIELDS(r0)
+JIT_ALLOC_FIELDS(r1)
+JIT_ALLOC_FIELDS(r2)
+JIT_ALLOC_FIELDS(r3)
+
 JIT_STENCILS_LOX(JIT_INSTANTIATE)

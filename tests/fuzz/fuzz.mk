@@ -6,15 +6,24 @@
 #                     build/fuzz/artifacts/, the growing corpora in
 #                     build/fuzz/corpus-*/ (seeded from tests/lang)
 #   make difftest     N random programs (default 1000, from SEED, default
-#                     the time) each run with -joff and -jstress; any
-#                     difference is saved to /tmp/loxjit-diff-* and fails
-#   make valgrind     memcheck on VALGRIND_N golden tests (default 50)
+#                     the time) each run with -joff, -jstress and the
+#                     default, in one process (tests/fuzz/difftest.c,
+#                     DIFFTEST_FLAGS are its options, by default GC stress
+#                     for 1 program in 100 (-g), stack stress for 1 in 50
+#                     (-k), jitcheck on (-c)); any difference is saved
+#                     to /tmp/loxjit-diff/ and fails. make difftest-sh is
+#                     the same with a process per run (difftest.sh)
+#   make valgrind     memcheck on the golden tests of tests/fuzz/valgrind.list
+#                     (VALGRIND_N=50: on 50 spread over all of them instead)
 #
-# and five suites of `make test` (alone: `make test-reliability`): fuzz
+# and these suites of `make test` (alone: `make test-reliability`): fuzz
 # (FUZZ_CI_SECONDS per target), difftest (DIFFTEST_CI programs), hostile
-# (tests/hostile/run.sh, plus the golden tests in tests/lang/hostile/),
-# and stack-joff and stack (the golden suite under --stress-stack, with
-# -joff and in the default mode).
+# (tests/hostile/run.sh, plus the golden tests in tests/lang/hostile/;
+# it also watches /proc/PID/maps for W+X pages during a JIT-heavy run),
+# stack-joff, stack and stack-jstress (the golden suite under
+# --stress-stack in the three JIT modes), valgrind (valgrind.list, -joff
+# and -jstress) and jitcheck (the golden tests of tests/jit and tests/lang
+# with -jstress and -O jitcheck=1: every trace exit verified, jit/verify.c).
 #
 # The fuzz targets need clang's libFuzzer (Debian: clang and
 # libclang-rt-14-dev, in `make deps`). Their objects are every lib source
@@ -26,8 +35,8 @@ FUZZ_CC        ?= $(firstword $(shell command -v clang-14 clang 2>/dev/null) cla
 FUZZ_SECONDS   ?= 60
 FUZZ_CI_SECONDS ?= 20
 FUZZ_FLAGS     ?=
-DIFFTEST_CI    ?= 300
-VALGRIND_N     ?= 50
+DIFFTEST_CI    ?= 3000
+VALGRIND_N     ?=
 N              ?= 1000
 SEED           ?=
 
@@ -36,6 +45,8 @@ FUZZ_CFLAGS := $(STD_CFLAGS) -O1 -g -DLX_DEBUG -fno-omit-frame-pointer \
 FUZZ_LIB_OBJS := $(patsubst %.c,build/fuzz/%.o,$(LIB_SRCS))
 FUZZ_TARGETS  := build/fuzz/fuzz_compile build/fuzz/fuzz_run
 GEN_LOX       := build/tools/gen_lox
+DIFFTEST      := build/release/difftest
+DIFFTEST_FLAGS ?= -g 100 -k 50 -c
 FUZZ_SEED     := build/fuzz/seed
 
 build/fuzz/flags: FORCE
@@ -67,6 +78,14 @@ $(GEN_LOX): tests/fuzz/gen_lox.c build/tools/flags
 	@$(if $(Q),echo "  CC [tools] $@")
 	$(Q)$(CC) $(STD_CFLAGS) -O2 $(CFLAGS) $(LDFLAGS) -o $@ $<
 
+# The in-process driver: the release library, the fuzz targets' VM and the
+# generator without its main.
+DIFFTEST_SRCS := tests/fuzz/difftest.c tests/fuzz/fuzz_vm.c tests/fuzz/gen_lox.c
+$(DIFFTEST): $(DIFFTEST_SRCS) $(wildcard tests/fuzz/*.h) build/release/liblox.a
+	@$(if $(Q),echo "  LINK [release] $@")
+	$(Q)$(CC) $(release_CFLAGS) -DGEN_LOX_NO_MAIN -o $@ $(DIFFTEST_SRCS) \
+	    build/release/liblox.a $(LOX_LIBS) $(LDLIBS)
+
 # The seed corpus: every golden test of tests/lang, flattened (a copy made
 # at build time, never committed).
 FUZZ_SEED_SRCS := $(shell find tests/lang -name '*.lox' 2>/dev/null | sort)
@@ -75,13 +94,16 @@ $(FUZZ_SEED)/.stamp: $(FUZZ_SEED_SRCS)
 	@for f in $(FUZZ_SEED_SRCS); do cp "$$f" "$(@D)/$$(echo "$${f#tests/lang/}" | tr / _)"; done
 	@touch $@
 
-.PHONY: fuzz fuzz-build difftest valgrind
+.PHONY: fuzz fuzz-build difftest difftest-sh valgrind
 fuzz-build: $(FUZZ_TARGETS) $(FUZZ_SEED)/.stamp
 fuzz: deps
 	@$(MAKE) --no-print-directory $(JFLAG) fuzz-build
 	tests/fuzz/run_fuzz.sh $(FUZZ_SECONDS) $(FUZZ_SEED) $(FUZZ_TARGETS) -- $(FUZZ_FLAGS)
 
-difftest: $(BIN_release) $(GEN_LOX)
+difftest: $(DIFFTEST)
+	$(DIFFTEST) -n $(N) $(if $(SEED),-s $(SEED)) $(DIFFTEST_FLAGS)
+
+difftest-sh: $(BIN_release) $(GEN_LOX)
 	tests/fuzz/difftest.sh ./$(BIN_release) $(GEN_LOX) $(N) $(SEED)
 
 valgrind: $(BIN_release) $(RUN_GOLDEN)
@@ -90,10 +112,13 @@ valgrind: $(BIN_release) $(RUN_GOLDEN)
 # -- Suites of `make test` ---------------------------------------------------
 
 SUITE_fuzz        = env FUZZ_FRESH=1 tests/fuzz/run_fuzz.sh $(FUZZ_CI_SECONDS) $(FUZZ_SEED) $(FUZZ_TARGETS) --
-SUITE_difftest    = tests/fuzz/difftest.sh ./$(BIN_release) $(GEN_LOX) $(DIFFTEST_CI)
+SUITE_difftest    = $(DIFFTEST) -n $(DIFFTEST_CI) -p 0 $(DIFFTEST_FLAGS)
 SUITE_hostile     = tests/hostile/run.sh ./$(BIN_release)
 SUITE_stack-joff  = $(GOLDEN) --flags '-joff --stress-stack' ./$(BIN_release) $(GOLDEN_DIRS)
 SUITE_stack       = $(GOLDEN) --flags --stress-stack ./$(BIN_release) $(GOLDEN_DIRS)
+SUITE_stack-jstress = $(GOLDEN) --flags '-jstress --stress-stack' ./$(BIN_release) $(GOLDEN_DIRS)
+SUITE_valgrind    = tests/fuzz/valgrind.sh ./$(BIN_release)
+SUITE_jitcheck    = $(GOLDEN) --flags '-jstress -O jitcheck=1' ./$(BIN_release) tests/jit tests/lang
 
-RELIABILITY_SUITES := fuzz difftest hostile stack-joff stack
-RELIABILITY_BUILD  := $(FUZZ_TARGETS) $(FUZZ_SEED)/.stamp $(GEN_LOX)
+RELIABILITY_SUITES := fuzz difftest hostile stack-joff stack stack-jstress valgrind jitcheck
+RELIABILITY_BUILD  := $(FUZZ_TARGETS) $(FUZZ_SEED)/.stamp $(GEN_LOX) $(DIFFTEST)

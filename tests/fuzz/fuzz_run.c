@@ -29,6 +29,7 @@
 **
 ** Inputs that mention `import` are compiled but not run (fuzz_vm.h). One
 ** input in four runs under GC stress (a collection at every allocation).
+** The -jstress run verifies every trace exit (-O jitcheck=1).
 */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -160,6 +161,9 @@ static void run_once(FzMode mode, const char *src, size_t size, bool gc_stress, 
     vm->gc_stress = gc_stress;
     vm->budget = FZ_BUDGET;
     vm->jit_opts.param[PARAM_maxmem] = FZ_MAXMEM;
+    /* Every exit of the JIT run verified (jit/verify.c): a bad snapshot
+    ** or frame aborts, a finding like any crash. */
+    vm->jit_opts.param[PARAM_jitcheck] = mode != FZ_JOFF;
     alarmed = false;
     /* A boundary of our own: an error outside vm_interpret's (out of
     ** memory while compiling) must not exit the process. */

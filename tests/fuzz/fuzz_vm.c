@@ -62,6 +62,8 @@ VM *fz_vm_new(FzMode mode)
     vm->script_path = "<fuzz>";
     if (mode == FZ_JOFF) {
         vm->jit_opts.on = false;
+    } else if (mode == FZ_JON) {
+        vm->hotloop = (uint16_t)vm->jit_opts.param[PARAM_hotloop];
     } else {
         vm->jit_opts.stress = true;   /* as cli/main.c does for -jstress */
         vm->hotloop = 1;

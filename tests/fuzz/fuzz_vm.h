@@ -28,7 +28,8 @@
 
 typedef enum {
     FZ_JOFF,        /* the interpreter alone, as with -joff */
-    FZ_JSTRESS      /* the JIT records every loop at once, as with -jstress */
+    FZ_JSTRESS,     /* the JIT records every loop at once, as with -jstress */
+    FZ_JON          /* the JIT with its defaults, as with no -j option */
 } FzMode;
 
 /* Point the VM's stdout and stderr at /dev/null (once; see above). */

@@ -2,15 +2,18 @@
 **
 **   gen_lox SEED      print one program, a pure function of SEED
 **
-** tests/fuzz/difftest.sh runs each program with -joff and with the JIT
-** and compares everything it prints. So the programs are built to make
+** The same generator is gen_program() (gen_lox.h) for tests/fuzz/difftest.c,
+** which is built with -DGEN_LOX_NO_MAIN. difftest.c (and difftest.sh) run
+** each program with -joff and with the JIT and compare everything it prints. So the programs are built to make
 ** traces and to make them exit: hot loops (for, while, for-in; nested;
 ** with break and continue), integer and double arithmetic around the
 ** int32 limits and 2^53, variables and fields whose type changes after
 ** the loop has warmed up, branches taken at changing rates, calls to
 ** functions, methods (with super) and closures (whose upvalues the loop
 ** mutates), a global function swapped mid-loop, a field that comes to
-** shadow a method, lists read and written by index.
+** shadow a method, lists read and written by index, strings built by
+** concatenation (cut short now and then), maps of numbers read, written,
+** given keys and robbed of them, and walked by for-in.
 **
 ** Every program terminates: loop counters are only ever written by their
 ** own loop header (or by the one increment a while loop starts with),
@@ -27,6 +30,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "tests/fuzz/gen_lox.h"
 
 /* -- Randomness --------------------------------------------------------- */
 
@@ -48,17 +53,18 @@ static int between(int lo, int hi) { return lo + below(hi - lo + 1); }
 /* -- Output ------------------------------------------------------------- */
 
 static int indent;
+static FILE *out;
 
 static void line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void line(const char *fmt, ...)
 {
     for (int i = 0; i < indent; i++)
-        fputs("  ", stdout);
+        fputs("  ", out);
     va_list ap;
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    vfprintf(out, fmt, ap);
     va_end(ap);
-    fputc('\n', stdout);
+    fputc('\n', out);
 }
 
 /* Expressions are built in fixed buffers; a nested expression never needs
@@ -108,6 +114,12 @@ static int nclosures;       /* c0..: (d) -> number, mutate their upvalue */
 ** at least as long; so `xs[counter % len(xs0)]` is always in range. */
 static int nlists;          /* xs0..: lists of numbers */
 static bool have_classes;   /* P, Q < P; objects o0 (P), o1 (Q) */
+/* INVARIANT(map-keys): every map always holds the keys 0..4, "a" and "b"
+** with number values (so reading them never fails and gives a number);
+** only keys 100..106 come and go. Strings stay short: every statement
+** that grows one first cuts it when it is over 40 bytes. */
+static int nstrings;        /* s0..: strings */
+static int nmaps;           /* m0..: maps of numbers */
 static int counter_id, var_id;
 /* Features drawn per program, so that some programs use only what a young
 ** JIT compiles (and its traces run to the end) while others use all. */
@@ -153,6 +165,20 @@ static void num_expr(Expr *e, const Scope *sc, int depth);
 
 static const char *pick(const Name *arr, int n) { return arr[below(n)].name; }
 
+/* A key every map holds (INVARIANT(map-keys)), as an expression. */
+static const char *map_key(const Scope *sc)
+{
+    static char buf[48];
+    int r = below(100);
+    if (r < 40 && sc->nctr > 0)
+        snprintf(buf, sizeof buf, "%s %% 5", pick(sc->ctr, sc->nctr));
+    else if (r < 70)
+        snprintf(buf, sizeof buf, "%d", below(5));
+    else
+        snprintf(buf, sizeof buf, "\"%c\"", chance(50) ? 'a' : 'b');
+    return buf;
+}
+
 static void atom(Expr *e, const Scope *sc)
 {
     int r = below(100);
@@ -164,6 +190,10 @@ static void atom(Expr *e, const Scope *sc)
         ecat(e, "o%d.%c", below(2), chance(50) ? 'x' : 'y');
     else if (r < 78 && nlists > 0 && sc->nctr > 0)
         ecat(e, "xs%d[%s %% len(xs0)]", below(nlists), pick(sc->ctr, sc->nctr));
+    else if (r < 83 && nmaps > 0)
+        ecat(e, "m%d[%s]", below(nmaps), map_key(sc));
+    else if (r < 86 && nstrings > 0)
+        ecat(e, "len(s%d)", below(nstrings));
     else
         number(e);
 }
@@ -219,8 +249,10 @@ static void num_expr(Expr *e, const Scope *sc, int depth)
         ecat(e, ", ");
         num_expr(e, sc, depth - 1);
         ecat(e, ")");
-    } else if (r < 95 && nlists > 0) {
+    } else if (r < 93 && nlists > 0) {
         ecat(e, "len(xs%d)", below(nlists));
+    } else if (r < 96 && nmaps > 0) {
+        ecat(e, "m%d.get(%d, %d)", below(nmaps), 100 + below(7), below(3));
     } else {
         atom(e, sc);
     }
@@ -315,14 +347,19 @@ static void print_stmt(const Scope *sc)
     line("print %s;", e.s);
 }
 
-static bool is_frozen(const Scope *sc, int list)
+static bool is_frozen_name(const Scope *sc, const char *name)
 {
-    char name[16];
-    snprintf(name, sizeof name, "xs%d", list);
     for (int i = 0; i < sc->nfrozen; i++)
         if (strcmp(sc->frozen[i].name, name) == 0)
             return true;
     return false;
+}
+
+static bool is_frozen(const Scope *sc, int list)
+{
+    char name[16];
+    snprintf(name, sizeof name, "xs%d", list);
+    return is_frozen_name(sc, name);
 }
 
 static void list_stmt(const Scope *sc)
@@ -361,6 +398,75 @@ static void field_stmt(const Scope *sc)
         else
             line("o%d.y = o%d.get() %% 1000;", o, o);
         break;
+    }
+}
+
+/* Strings: concatenation (string `+` runs in C from a trace), indexing,
+** methods, comparisons; each growth is preceded by its cut. */
+static void string_stmt(const Scope *sc)
+{
+    if (nstrings == 0)
+        return;
+    int s = below(nstrings);
+    Expr e = {{0}};
+    int r = below(100);
+    if (r < 75)     /* the cut: keep the last 8..40 bytes */
+        line("if (len(s%d) > 40) s%d = s%d.slice(len(s%d) - %d);", s, s, s, s, between(8, 40));
+    if (r < 30) {
+        num_expr(&e, sc, 1);
+        line("s%d = s%d + str(%s);", s, s, e.s);
+    } else if (r < 45) {
+        line("s%d = s%d + \"%c\";", s, s, 'a' + below(26));
+    } else if (r < 55) {
+        line("s%d = \"%c\" + s%d;", s, 'a' + below(26), s);
+    } else if (r < 65 && sc->nctr > 0) {
+        line("if (len(s%d) > 0) s%d = s%d + s%d[%s %% len(s%d)];", s, s, s, s,
+             pick(sc->ctr, sc->nctr), s);
+    } else if (r < 75) {
+        int t = below(nstrings);
+        line("s%d = s%d + s%d;", s, s, t);
+    } else if (r < 85 && sc->nnum > 0) {
+        const char *v = pick(sc->num, sc->nnum);
+        line("if (s%d == \"%c\" or s%d.contains(\"%c\")) %s = %s + 1;", s, 'a' + below(26), s,
+             'a' + below(26), v, v);
+    } else if (use_print_in_loops || sc->loop_depth == 0) {
+        line("print s%d;", s);
+    } else if (sc->nnum > 0) {
+        const char *v = pick(sc->num, sc->nnum);
+        line("%s = %s + s%d.find(\"%c\");", v, v, s, 'a' + below(26));
+    }
+}
+
+/* Maps: reads and writes of the keys always there, keys 100..106 added
+** and removed (never while a for-in walks that map). */
+static void map_stmt(const Scope *sc)
+{
+    if (nmaps == 0)
+        return;
+    int m = below(nmaps);
+    char name[16];
+    snprintf(name, sizeof name, "m%d", m);
+    bool frozen = is_frozen_name(sc, name);
+    Expr e = {{0}};
+    num_expr(&e, sc, 2);
+    int r = below(100);
+    if (r < 30) {
+        line("m%d[%s] = %s;", m, map_key(sc), e.s);
+    } else if (r < 45) {
+        line("m%d[%s] += %s;", m, map_key(sc), e.s);
+    } else if (r < 60 && !frozen && sc->nctr > 0) {
+        line("m%d[100 + %s %% 7] = %s;", m, pick(sc->ctr, sc->nctr), e.s);
+    } else if (r < 70 && !frozen) {
+        line("m%d.remove(%d);", m, 100 + below(7));
+    } else if (r < 80 && sc->nnum > 0) {
+        const char *v = pick(sc->num, sc->nnum);
+        int k = 100 + below(7);
+        line("if (m%d.has(%d)) %s = (%s + m%d[%d]) %% 1000003;", m, k, v, v, m, k);
+    } else if (use_print_in_loops || sc->loop_depth == 0) {
+        line("print m%d;", m);
+    } else if (sc->nnum > 0) {
+        const char *v = pick(sc->num, sc->nnum);
+        line("%s = %s + len(m%d);", v, v, m);
     }
 }
 
@@ -449,7 +555,7 @@ static void local_fun_stmt(const Scope *sc)
 
 static void stmt(Scope *sc, int depth)
 {
-    int r = below(100);
+    int r = below(112);
     if (r < 24)
         assign_stmt(sc);
     else if (r < 36 && (use_print_in_loops || sc->loop_depth == 0))
@@ -470,6 +576,13 @@ static void stmt(Scope *sc, int depth)
         escape_stmt(sc);
     else if (r < 91 && use_calls && use_print_in_loops)
         local_fun_stmt(sc);
+    else if (r < 91 && sc->nctr > 0 && chance(30))
+        /* A collection now and then while frames are not pushed. */
+        line("if (%s %% %d == 0) gc.collect();", pick(sc->ctr, sc->nctr), between(3, 20));
+    else if (r >= 106)
+        map_stmt(sc);
+    else if (r >= 100)
+        string_stmt(sc);
     else
         assign_stmt(sc);
 }
@@ -489,8 +602,11 @@ static void loop_stmt(Scope *sc, int depth)
     Scope in = *sc;
     in.loop_depth++;
     int id = counter_id++;
-    int n = depth >= 4 ? between(50, 300) : depth == 3 ? between(2, 30)
-          : depth == 2 ? between(2, 8) : between(2, 5);
+    /* Trip counts: enough for the default hotloop (56) to make the
+    ** outer loop hot on its own and inner ones through their outer loops'
+    ** trips, few enough for a program to run in a millisecond or two. */
+    int n = depth >= 4 ? between(30, 120) : depth == 3 ? between(2, 12)
+          : depth == 2 ? between(2, 6) : between(2, 4);
     int kind = below(100);
     if (kind < 50) {
         /* Across 2^31 going up, across -2^31 going down; near 2^53 but
@@ -521,6 +637,16 @@ static void loop_stmt(Scope *sc, int depth)
         indent--;
         add(in.any, &in.nany, "w%d", id);
         add(in.ctr, &in.nctr, "w%d", id);
+    } else if (kind < 84 && nmaps > 0 && depth <= 2 && sc->nfrozen == 0) {
+        /* Over a map's keys (numbers and strings): the body reads the
+        ** value, a number (INVARIANT(map-keys)), and adds no key. */
+        int m = below(nmaps);
+        int v = var_id++;
+        line("for (var k%d in m%d) {", id, m);
+        line("  var mv%d = m%d[k%d];", v, m, id);
+        add(in.any, &in.nany, "mv%d", v);
+        if (in.nfrozen < 8)
+            snprintf(in.frozen[in.nfrozen++].name, sizeof in.frozen[0].name, "m%d", m);
     } else if (kind < 90 && nlists > 0 && depth <= 2 && sc->nfrozen == 0) {
         /* Lists grow to 40 items: one for-in per nest, and only deep
         ** inside, keeps the iteration count bounded. */
@@ -584,6 +710,15 @@ static void functions(Scope *globals)
             indent--;
             line("}");
             line("return s + b;");
+        } else if (chance(30)) {
+            /* Garbage made inside a function the trace inlines, by string
+            ** `+` and str(), both run in C from the trace: what a native
+            ** call's write-back leaves in the callee's frame must not
+            ** outlive it (tests/lang/regress/native_call_leaves_dead_...). */
+            Expr e = {{0}};
+            num_expr(&e, &sc, 2);
+            line("var u = \"k\" + str(a %% 100);");
+            line("return len(u) + %s;", e.s);
         } else {
             Expr e = {{0}};
             num_expr(&e, &sc, 3);
@@ -645,22 +780,38 @@ static void lists(void)
     int n0 = between(3, 8);
     for (int l = 0; l < nlists; l++) {
         int n = l == 0 ? n0 : n0 + below(4);
-        printf("var xs%d = [", l);
+        fprintf(out, "var xs%d = [", l);
         for (int i = 0; i < n; i++)
-            printf("%s%d", i ? ", " : "", below(100));
-        printf("];\n");
+            fprintf(out, "%s%d", i ? ", " : "", below(100));
+        fprintf(out, "];\n");
     }
 }
 
-int main(int argc, char **argv)
+/* Strings and maps come after the functions, which never name them. */
+static void strings_and_maps(void)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: gen_lox SEED\n");
-        return 64;
+    nstrings = chance(60) ? between(1, 2) : 0;
+    for (int s = 0; s < nstrings; s++)
+        line("var s%d = \"%s\";", s, chance(50) ? "" : "ab");
+    nmaps = chance(60) ? between(1, 2) : 0;
+    for (int m = 0; m < nmaps; m++) {
+        fprintf(out, "var m%d = {", m);
+        for (int k = 0; k < 5; k++)
+            fprintf(out, "%d: %d, ", k, below(100));
+        fprintf(out, "\"a\": %d, \"b\": %d};\n", below(100), below(100));
     }
-    uint64_t seed = strtoull(argv[1], NULL, 10);
+}
+
+void gen_program(uint64_t seed, FILE *to)
+{
+    out = to;
     rng_state = seed;
-    printf("// gen_lox %" PRIu64 "\n", seed);
+    indent = 0;
+    nfuns = nclosures = nlists = nstrings = nmaps = 0;
+    have_classes = false;
+    counter_id = var_id = 0;
+    loop_budget = 0;
+    fprintf(out, "// gen_lox %" PRIu64 "\n", seed);
 
     Scope globals;
     memset(&globals, 0, sizeof globals);
@@ -684,6 +835,7 @@ int main(int argc, char **argv)
     closures();
     classes();
     lists();
+    strings_and_maps();
 
     /* The body: a few blocks, each with hot outer loops. */
     int nblocks = between(1, 3);
@@ -709,11 +861,26 @@ int main(int argc, char **argv)
     line("print rec(%d, %d);", between(0, 50), below(100));
     for (int l = 0; l < nlists; l++)
         line("print xs%d;", l);
+    for (int s = 0; s < nstrings; s++)
+        line("print s%d;", s);
+    for (int m = 0; m < nmaps; m++)
+        line("print m%d;", m);
     for (int g = 0; g < globals.nnum; g++)
         line("print %s;", globals.num[g].name);
     if (have_classes)
         line("print o0.x; print o1.y;");
     if (chance(5))
         line("print nil + %d;", below(10));     /* an error, on purpose */
+}
+
+#ifndef GEN_LOX_NO_MAIN
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: gen_lox SEED\n");
+        return 64;
+    }
+    gen_program(strtoull(argv[1], NULL, 10), stdout);
     return 0;
 }
+#endif

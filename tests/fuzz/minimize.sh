@@ -6,7 +6,9 @@
 # -joff and LOXJIT MODE (say -jstress) still disagree on stdout, stderr
 # or exit status. Brace-only lines are tried in pairs with their match
 # too, so whole loops and blocks can vanish. Writes the result to OUT
-# (default FILE.min.lox) and prints it.
+# (default FILE.min.lox) and prints it. MODE may be several words
+# ("-jstress -O jitcheck=1"); MIN_FLAGS are added to both runs (say
+# --stress-gc, for a divergence difftest found in a GC-stress program).
 set -u
 lox=$1 file=$2 mode=$3
 out=${4:-${file%.lox}.min.lox}
@@ -16,11 +18,13 @@ trap 'rm -rf "$work"' EXIT
 
 # diverges FILE: true when the program compiles and the modes disagree.
 diverges() {
-    timeout "$tmo" "$lox" -joff "$1" >"$work/a" 2>&1
+    # shellcheck disable=SC2086
+    timeout "$tmo" "$lox" -joff ${MIN_FLAGS:-} "$1" >"$work/a" 2>&1
     local s=$?
     [ "$s" -eq 65 ] || [ "$s" -eq 124 ] && return 1
     echo "exit $s" >>"$work/a"
-    timeout "$tmo" "$lox" "$mode" "$1" >"$work/b" 2>&1
+    # shellcheck disable=SC2086
+    timeout "$tmo" "$lox" $mode ${MIN_FLAGS:-} "$1" >"$work/b" 2>&1
     echo "exit $?" >>"$work/b"
     ! cmp -s "$work/a" "$work/b"
 }

@@ -6,7 +6,9 @@
 # crash, a sanitizer report or a hang, always the documented error. The
 # hostile inputs that fit in a .lox file are golden tests in
 # tests/lang/hostile/. A failing case keeps its input in /tmp and says
-# where. The last line is "N passed, M failed".
+# where. The last case watches /proc/PID/maps during a JIT-heavy run for a
+# page writable and executable at once. The last line is "N passed, M
+# failed".
 set -u
 lox=$1
 tmo=${HOSTILE_TIMEOUT:-60}
@@ -176,6 +178,65 @@ self.push(ring);
 print str(self);
 EOF
 check deep_data 0 '^2000002\|7000002\|1000000\|\[\[\.\.\.\], \{"me": \[\.\.\.\]\}\]\|$' ''
+
+# -- No page writable and executable at once ----------------------------------
+# A JIT-heavy run (traces and side traces compiled, dropped by jit.flush()
+# and compiled again, so the code arena is written all the time) while
+# /proc/PID/maps is read as often as the shell can: no mapping may ever be
+# writable and executable (W^X, jit/mcode.c), and at least one sample must
+# show the arena executable (else the run was too short to prove anything).
+
+cat >"$work/wx.lox" <<'EOF'
+fun work(k) {
+  var s = 0;
+  for (var i = 0; i < 3000; i = i + 1) {
+    if (i % (k % 7 + 2) == 0) s = s + 0.5; else s = s + k;
+    if (i % 3 == 0) s = s - 1;
+  }
+  return s;
+}
+var t = 0;
+for (var r = 0; r < 20000; r = r + 1) {
+  t = t + work(r);
+  if (r % 3 == 0) jit.flush();
+}
+print t;
+EOF
+wx_check() {
+    "$lox" -jstress "$work/wx.lox" >"$work/wx.out" 2>&1 &
+    local pid=$! samples=0 exec_seen=0 bad=
+    # One awk per sample: "bad LINE" for a W+X mapping, else "exec" when
+    # an anonymous executable mapping (the arena) is there, else "none".
+    local verdict
+    while kill -0 "$pid" 2>/dev/null; do
+        verdict=$(awk '$2 ~ /^.wx/ { print "bad " $0; bad = 1; exit }
+                       $2 ~ /^r-x/ && NF == 5 { ex = 1 }
+                       END { if (!bad) print (ex ? "exec" : "none") }' "/proc/$pid/maps" 2>/dev/null)
+        [ -z "$verdict" ] && continue       # it exited meanwhile
+        samples=$((samples + 1))
+        case $verdict in
+        bad*) bad=${verdict#bad }; break ;;
+        exec) exec_seen=$((exec_seen + 1)) ;;
+        esac
+    done
+    [ -n "$bad" ] && kill "$pid" 2>/dev/null
+    wait "$pid"
+    local st=$?
+    if [ -n "$bad" ]; then
+        failed=$((failed + 1))
+        echo "FAIL wx: a writable and executable mapping: $bad"
+    elif [ "$st" -ne 0 ]; then
+        failed=$((failed + 1))
+        echo "FAIL wx: the JIT-heavy program exited $st: $(head -c 200 "$work/wx.out")"
+    elif [ "$exec_seen" -eq 0 ]; then
+        failed=$((failed + 1))
+        echo "FAIL wx: $samples samples of /proc/PID/maps, none with JIT code mapped"
+    else
+        passed=$((passed + 1))
+        echo "hostile: wx: $samples samples of /proc/PID/maps, JIT code in $exec_seen, never W+X"
+    fi
+}
+wx_check
 
 echo "hostile: $passed passed, $failed failed"
 echo "$passed passed, $failed failed"

@@ -178,6 +178,55 @@ static void budget_stops_a_trace(void **state)
     vm_free(vm);
 }
 
+/* A trace compiled while no budget was set has no stop check on its
+** back-edge: once a budget is set the loop must still stop (jit_run leaves
+** such a trace to the interpreter), here after 2e9 iterations at most. */
+static void budget_stops_a_trace_compiled_before(void **state)
+{
+    (void)state;
+    VM *vm = jit_vm(false);
+    run(vm, "fun spin(n) { var i = 0; while (i < n) i = i + 1; return i; }\n"
+            "print spin(100000);\n");
+    JitStats st;
+    jit_stats(vm, &st);
+    assert_true(st.traces == 1);
+    vm->budget = 200000;
+    const char *src = "print spin(2000000000);\n";
+    FILE *saved = stderr, *saved_out = stdout;
+    stderr = fopen("/dev/null", "w");
+    stdout = fopen("/dev/null", "w");
+    assert_non_null(stderr);
+    assert_non_null(stdout);
+    LxResult r = vm_interpret(vm, src, strlen(src), "<test>");
+    fclose(stderr);
+    fclose(stdout);
+    stderr = saved;
+    stdout = saved_out;
+    assert_int_equal(r, LX_RUNTIME_ERROR);
+    vm_free(vm);
+}
+
+/* A trace compiled under a budget (its back-edge counts it down) that
+** the budget does not stop computes what the interpreter does, across an
+** overflow exit in the middle of the loop. */
+static void budget_check_keeps_values(void **state)
+{
+    (void)state;
+    VM *vm = jit_vm(false);
+    vm->budget = 1000000;
+    run(vm, "fun f() { var s = 0; var t = 0.5;\n"
+            "  for (var i = 0; i < 300000; i = i + 1) { s = s + i; t = t + 1; }\n"
+            "  if (s != 44999850000 or t != 300000.5) print nil.x; }\n"
+            "f();\n");
+    JitStats st;
+    jit_stats(vm, &st);
+    assert_true(st.traces >= 1);
+    /* Charged once per iteration in the trace, not once per 32 (the
+    ** interpreter's hot-counter slices). */
+    assert_true(vm->budget > 0 && vm->budget < 1000000 - 200000);
+    vm_free(vm);
+}
+
 /* Exits are counted, and flush drops every trace. */
 static void exits_counted_and_flush(void **state)
 {
@@ -206,6 +255,8 @@ int main(void)
         cmocka_unit_test(unsupported_loop_is_blacklisted),
         cmocka_unit_test(exits_counted_and_flush),
         cmocka_unit_test(budget_stops_a_trace),
+        cmocka_unit_test(budget_stops_a_trace_compiled_before),
+        cmocka_unit_test(budget_check_keeps_values),
     };
     return cmocka_run_group_tests_name("trace", tests, NULL, NULL);
 }
