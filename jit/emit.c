@@ -753,7 +753,8 @@ static bool emit_ins(Emit *e, IRRef ref)
                                 : ins->op == IR_MFIND ? JIT_T_map_find : JIT_T_str_byte,
                                 d, a, b));
         it->k = (uint64_t)(uintptr_t)e->J->vm->byte_strings;
-        it->exit = ins->snap;
+        if (ins->op == IR_MFIND)
+            it->exit = ins->snap;
         settle(e, ref, d);
         return true;
     case IR_NOP:
@@ -843,14 +844,30 @@ static bool emit_move(Emit *e, const Move *m)
     return true;
 }
 
+/* Whether every snapshot but the entry's writes slot. */
+static bool in_every_snapshot(const Trace *T, uint32_t slot)
+{
+    for (int n = 1; n < T->nsnap; n++) {
+        const Snapshot *sn = &T->snaps[n];
+        bool found = false;
+        for (uint32_t k = sn->start; k < sn->start + sn->n && !found; k++)
+            found = T->smap[k].slot == slot;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
 static bool emit_backedge(Emit *e)
 {
     Trace *T = e->T;
     e->pos = T->nir;
     /* Stores first: they only read. A loop-carried slot is not stored:
-    ** every exit writes it (INVARIANT(snap-complete)). */
+    ** every exit writes it (INVARIANT(snap-complete)); nor is a slot every
+    ** exit after the entry writes (a temporary the body sets before its
+    ** first guard), since then nothing reads it in the frame. */
     for (int b = 0; b < T->nback; b++) {
-        if (T->back[b].sload != 0)
+        if (T->back[b].sload != 0 || in_every_snapshot(T, T->back[b].slot))
             continue;
         e->busy[0] = e->busy[1] = 0;
         IRRef v = T->back[b].val;

@@ -166,7 +166,9 @@ bool ir_can_exit(IROp op, IRType t);
 ** INVARIANT(snap-complete): a slot not in a snapshot holds in the frame
 ** what the interpreter has there at the snapshot's pc: the value from the
 ** loop head, which the back-edge stores for slots modified but not
-** loop-carried. Snapshot 0 (the entry) is always empty.
+** loop-carried (unless every snapshot lists them). Snapshot 0 (the entry)
+** is always empty: the frame is the interpreter's there. Relied on by:
+** emit.c (the back-edge), snap_restore_call, side traces (jit/side.c).
 ** INVARIANT(snap-sorted): entries are sorted by slot, each slot once.
 ** Relied on by: snap_restore (one pass), snap_complete (merge), the dump. */
 typedef struct {

@@ -90,7 +90,6 @@ bool side_hopeless(const JitState *J, const Trace *X, int n)
 static void blacklist(JitState *J, Trace *X, int n)
 {
     X->xstate[n] |= XS_BLACK;
-    J->n_blacklisted++;
     if (J->vm->jit_opts.verbose)
         fprintf(stderr, "[jit] blacklisted exit %d of trace %d at %s:%d\n", n, X->no,
                 trace_source(J, X->fn), trace_line(X->fn, X->start_pc));
@@ -174,7 +173,7 @@ void side_penalize(JitState *J, Trace *T, JitAbort why)
     x ^= x << 5;
     J->rng = x;
     P->snaps[n].count = x & 15;
-    if (tries >= jit_param(J, PARAM_maxabort))
+    if (tries >= jit_param(J, PARAM_maxabort) || tries == XS_TRIES)
         blacklist(J, P, n);
 }
 
