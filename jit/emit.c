@@ -60,8 +60,9 @@ static uint64_t emit_values_equal(JitCtx *ctx, Value *base, uint64_t a, uint64_t
 
 /* -- The code list ------------------------------------------------------- */
 
-/* TGT_ROOT: a side trace's root's entry (jit/side.c). */
-enum { TGT_NONE, TGT_HEAD, TGT_COMMON, TGT_ROOT };
+/* TGT_ROOT: a side trace's root's entry (jit/side.c); TGT_LINK: the entry
+** of the trace a link jumps to (Trace.ltarget). */
+enum { TGT_NONE, TGT_HEAD, TGT_COMMON, TGT_ROOT, TGT_LINK };
 
 typedef struct {
     JitStencilId id;
@@ -973,13 +974,28 @@ static bool emit_backedge(Emit *e)
 ** in r0-r3/f0-f3 are stored first; the others (spill slots, f4-f7) go
 ** through r0/f0 afterwards, free by then. f7 is not touched (the
 ** iteration count, exit_common). */
+static bool emit_snap_stores(Emit *e, const Trace *P, const Snapshot *sn);
+
 static bool emit_side_prologue(Emit *e)
 {
     const Trace *P = e->T->parent;
-    const Snapshot *sn = &P->snaps[e->T->exit];
+    e->pos = 0;
+    if (!emit_snap_stores(e, P, &P->snaps[e->T->exit]))
+        return false;
+    Item *it = item(e, JIT_ST_ctx_store);
+    it->slot = side_running_off();
+    it->k = (uint64_t)(uintptr_t)e->T;
+    return true;
+}
+
+/* Snapshot sn of trace P written to the frame from P's homes (registers,
+** spill slots, constants), boxed by IR type: what snap_restore writes for
+** it. r0-r3/f0-f3 go first; spill slots and f4-f6 then go through r0/f0,
+** which are free by then. */
+static bool emit_snap_stores(Emit *e, const Trace *P, const Snapshot *sn)
+{
     static const JitTemplate st[] = {[IRT_INT] = JIT_T_store_int, [IRT_NUM] = JIT_T_store_num,
                                      [IRT_VAL] = JIT_T_store_val};
-    e->pos = 0;
     for (int pass = 0; pass < 2; pass++)
         for (uint32_t k = sn->start; k < sn->start + sn->n; k++) {
             IRRef ref = P->smap[k].ref;
@@ -1010,9 +1026,6 @@ static bool emit_side_prologue(Emit *e)
                 item(e, stencil_id(JIT_T_mov_num_lo, 0, l.idx - 4, 0));
             item(e, stencil_id(st[t], r, 0, 0))->slot = slot;
         }
-    Item *it = item(e, JIT_ST_ctx_store);
-    it->slot = side_running_off();
-    it->k = (uint64_t)(uintptr_t)e->T;
     return true;
 }
 
@@ -1164,6 +1177,26 @@ static bool emit_side_tail(Emit *e)
     return true;
 }
 
+/* The end of a trace that links to another tree's loop (Trace.ltarget,
+** jit/record.c, rec_link): its link snapshot written to the frame, which
+** is then the interpreter's at that loop's JLOOP, the target named as the
+** running trace, and a jump to its entry, whose SLOAD guards check the
+** types (a mismatch takes its exit 0, resuming the interpreter at its
+** loop head). No C call on the way, unlike taking the link exit. */
+static bool emit_link_tail(Emit *e)
+{
+    Trace *T = e->T;
+    e->pos = T->nir;
+    e->busy[0] = e->busy[1] = 0;
+    if (!emit_snap_stores(e, T, &T->snaps[T->link - 1]))
+        return false;
+    Item *it = item(e, JIT_ST_ctx_store);
+    it->slot = side_running_off();
+    it->k = (uint64_t)(uintptr_t)T->ltarget;
+    item(e, JIT_ST_loop)->target = TGT_LINK;
+    return true;
+}
+
 /* -- Layout and patching --------------------------------------------------- */
 
 static JitAbort place(Emit *e, const char **detail)
@@ -1227,6 +1260,8 @@ static JitAbort place(Emit *e, const char **detail)
                                         ? (uint64_t)(uintptr_t)(mem + off[e->head])
                                     : it->target == TGT_ROOT
                                         ? (uint64_t)(uintptr_t)T->root->mcode
+                                    : it->target == TGT_LINK
+                                        ? (uint64_t)(uintptr_t)T->ltarget->mcode
                                         : (uint64_t)(uintptr_t)(mem + off[common]);
         uint8_t *d = NULL;
         if (s->data_size) {
@@ -1281,6 +1316,12 @@ JitAbort emit_trace(JitState *J, Trace *T, const char **detail)
         for (IRRef r = 1; ok && r < T->nir; r++) {
             e.pos = r;
             ok = e.inv[r] == OPT_HOISTED || emit_ins(&e, r);
+        }
+        if (ok && T->link && T->ltarget != NULL) {
+            /* It jumps to the trace it links to (emit_link_tail). */
+            if (emit_link_tail(&e))
+                res = place(&e, detail);
+            break;
         }
         if (ok && T->link) {
             /* A linked trace ends by taking its last exit (rec_link). */

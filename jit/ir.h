@@ -271,6 +271,14 @@ typedef struct Trace {
     uint32_t stub_off;  /* exit stub 0 in mcode; stub n is n stubs on,
                         ** exit_common right after the last one */
     uint8_t *xstate;    /* per snapshot: side-trace state (side.c) */
+    /* A trace whose end reaches the compiled loop of another tree (an
+    ** inner loop's JLOOP, or, for a side trace, any JLOOP at depth 0):
+    ** the root its last stencils jump to, the link snapshot written to
+    ** the frame first (jit/emit.c, emit_link_tail); NULL when it ends by
+    ** exiting there. INVARIANT(link-target): dropping a tree drops every
+    ** tree with a trace that jumps into it (trace.c, drop_tree), so this
+    ** never dangles. */
+    struct Trace *ltarget;
 } Trace;
 
 /* Append an instruction; returns its ref. */

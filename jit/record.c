@@ -36,6 +36,9 @@ typedef struct {
     int snap;           /* its snapshot, once taken */
     ObjFunction *fn;    /* the function of the frame being recorded */
     uint32_t off;       /* its slot 0, in slots from the trace's base */
+    uint32_t link_at;   /* 1 + the pc of an inner loop's JLOOP word the
+                        ** instruction's branch jumps through (rec_link,
+                        ** once the instruction is recorded); 0: none */
 } Rec;
 
 #define FAIL(r, why, detail) (trace_abort((r)->J, (why), (detail)), false)
@@ -255,6 +258,19 @@ static bool side_closes(const Rec *r, uint32_t pc)
     return r->T->parent != NULL && r->J->rec.depth == 0 && pc == r->T->loop_pc;
 }
 
+/* A side trace that started where its tree's loop had ended (at a
+** loop-ending exit, jit/side.c) continues the code around that loop, an
+** outer loop's body: it is not confined to the root's loop, and it ends
+** at the next compiled loop it reaches (rec_link), its own root's (
+** side_closes) or another's. Its side traces continue it likewise. */
+static bool roams(const Trace *T)
+{
+    for (; T->parent != NULL; T = T->parent)
+        if (T->parent->snaps[T->exit].leaves)
+            return true;
+    return false;
+}
+
 /* A side trace whose path leaves the loop (the last iteration's path)
 ** ends there: its last stencil takes an exit that resumes the interpreter
 ** at pc, after the loop, a loop-ending exit like a root's loop test
@@ -273,25 +289,37 @@ static bool side_leave(Rec *r, uint32_t pc)
     return false;
 }
 
-/* An inner loop that has a trace (its back-edge word is JLOOP): the trace
-** being recorded stops here and links to it through the interpreter. Its
-** last stencil exits through a snapshot of everything it changed, at the
-** instruction being recorded (which made no change yet: a FOR test or the
-** JLOOP word itself); the interpreter redoes that and the JLOOP enters the
-** inner trace. The outer loop's remaining instructions after the inner
-** loop run in the interpreter, whose next outer back-edge enters this
-** trace again. */
-static bool rec_link(Rec *r)
+/* A loop that has a trace (its back-edge word is JLOOP, at pc): the trace
+** being recorded stops there and links to it. Its link snapshot has
+** everything it changed, resuming at that JLOOP word (the instruction
+** whose branch reached it, a FOR test or ITERNEXT, is recorded in full
+** first: rec_ins). The trace ends by writing that snapshot to the frame
+** and jumping to the other trace's entry (Trace.ltarget), whose SLOAD
+** guards check the types, as a side trace's tail enters its root; the
+** frame is then exactly the interpreter's at that loop's head. While an
+** execution budget is set (the target's code may not check it) it exits
+** through the snapshot instead, and the interpreter's JLOOP enters the
+** target. An outer loop's instructions after its inner loop then run in
+** the interpreter, or in a side trace of the inner loop's loop-ending
+** exit, which links to the outer trace in turn (jit/side.c). */
+static bool rec_link(Rec *r, uint32_t pc)
 {
     /* Not from inside an inlined call: rebuilding its frames at every
     ** link costs more than the few instructions around the call save. */
     if (r->J->rec.depth > 0)
         return FAIL(r, JA_INNER, NULL);
-    int s = snap_take(r->J, r->T, r->at);
+    Trace *T = r->T;
+    Instr w = T->fn->code[pc];
+    uint16_t no = T->fn->hotcounts[INS_A(w)];
+    Trace *L = no >= 1 && no <= r->J->ntraces ? r->J->traces[no] : NULL;
+    if (L == NULL || L->fn != T->fn || L->loop_pc != pc || L->parent != NULL)
+        return FAIL(r, JA_FLOW, NULL);
+    int s = snap_take(r->J, T, pc);
     if (s < 0)
         return FAIL(r, JA_SNAPOV, NULL);
-    r->T->snaps[s].leaves = 1;  /* its normal end, not a side exit */
-    r->T->link = s + 1;
+    T->snaps[s].leaves = 1;  /* its normal end, not a side exit */
+    T->link = s + 1;
+    T->ltarget = r->J->vm->budget == 0 ? L : NULL;
     trace_finish(r->J);
     return false;
 }
@@ -307,7 +335,7 @@ static bool rec_branch(Rec *r, bool taken, const Instr **next, bool *closed)
     uint32_t other = !taken && INS_OP(jw) == OP_JMP ? (uint32_t)((int64_t)r->at + 2 + INS_SBX(jw))
                    : taken ? r->at + 2 : UINT32_MAX;
     if (r->J->rec.depth == 0 && r->snap >= 0 && other != UINT32_MAX &&
-        (other < r->T->start_pc || other > r->T->loop_pc))
+        (other < r->T->start_pc || other > r->T->loop_pc) && !roams(r->T))
         r->T->snaps[r->snap].leaves = 1;
     if (!taken) {
         *next = code + r->at + 2;
@@ -329,7 +357,9 @@ static bool rec_branch(Rec *r, bool taken, const Instr **next, bool *closed)
             *closed = true;
             return true;
         }
-        return rec_link(r);
+        r->link_at = r->at + 2;
+        *next = code + r->at + 1;
+        return true;
     default:
         return FAIL(r, JA_INNER, NULL);
     }
@@ -913,7 +943,7 @@ bool rec_ins(JitState *J, const Instr *pc)
         (R->depth > 0 && f->closure != top->cl))
         return FAIL(&(Rec){.J = J}, JA_FLOW, NULL);
     Rec rr = {J, T, vm->stack + f->base, f->consts, (uint32_t)(pc - cur->code), -1, cur,
-              R->depth > 0 ? top->base : 0};
+              R->depth > 0 ? top->base : 0, 0};
     Rec *r = &rr;
     J->rec.at = r->at;
     J->rec.at_fn = cur;
@@ -1288,7 +1318,7 @@ bool rec_ins(JitState *J, const Instr *pc)
             closed = true;
             break;
         }
-        return rec_link(r);
+        return rec_link(r, r->at);
     case OP_ILOOP:
         return FAIL(r, JA_INNER, NULL);
 
@@ -1302,8 +1332,10 @@ bool rec_ins(JitState *J, const Instr *pc)
         return FAIL(r, JA_TRACEOV, NULL);
     if (closed)
         return close_loop(r);
+    if (r->link_at)
+        return rec_link(r, r->link_at - 1);
     uint32_t n = (uint32_t)(next - T->fn->code);
-    if (R->depth == 0 && (n < T->start_pc || n > T->loop_pc))
+    if (R->depth == 0 && (n < T->start_pc || n > T->loop_pc) && !roams(T))
         return T->parent != NULL && side_may_leave(T) ? side_leave(r, n)
                                                       : FAIL(r, JA_LEAVE, NULL);
     J->rec.next = next;

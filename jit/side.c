@@ -66,13 +66,20 @@ static bool eligible(const Trace *X, int n)
 {
     const Snapshot *sn = &X->snaps[n];
     /* Exit 0 is the entry's type guards: a side trace there would be
-    ** another root. Exits that end the loop, the link of a nested loop
-    ** and the back-edge's budget stop resume outside the tree's body. A
-    ** root that links to an inner loop goes through the interpreter on
-    ** every iteration anyway: its exits stay with the interpreter, and
-    ** JA_SHORT judges it as before. */
-    return n > 0 && !sn->leaves && X->root->link == 0 && X->xstate != NULL &&
-           !(X->xstate[n] & XS_BLACK);
+    ** another root. A root that links to an inner loop goes through the
+    ** interpreter on every iteration anyway: its exits stay with the
+    ** interpreter, and JA_SHORT judges it as before. */
+    if (n == 0 || X->root->link != 0 || X->xstate == NULL || (X->xstate[n] & XS_BLACK))
+        return false;
+    if (!sn->leaves)
+        return true;
+    /* An exit that ends the loop, in the tree's frame (a loop test that
+    ** fails, resuming at the test, or a side trace's side_leave): its
+    ** side trace continues the code around the loop, an outer loop's body,
+    ** up to the next compiled loop (jit/record.c, roams and rec_link). Not
+    ** the link of a nested loop nor the back-edge's budget stop, and not
+    ** an exit that is the trace's last stencil (its stub is never used). */
+    return n != X->link - 1 && n != X->loopsnap && sn->nframe == 0;
 }
 
 bool side_hopeless(const JitState *J, const Trace *X, int n)

@@ -209,7 +209,7 @@ static void abort_orphan(JitState *J, const Trace *root)
 
 /* Drop the tree of root R: R and its side traces. R's loop counts again
 ** from `count`. */
-static void drop_tree(JitState *J, Trace *R, uint16_t count)
+static void drop_one(JitState *J, Trace *R, uint16_t count)
 {
     abort_orphan(J, R);
     unhook(R, count);
@@ -222,6 +222,31 @@ static void drop_tree(JitState *J, Trace *R, uint16_t count)
     }
     J->traces[R->no] = NULL;
     trace_free(R);
+}
+
+/* Drop R's tree and every tree that has a trace jumping into a dropped
+** one (INVARIANT(link-target) in jit/ir.h): an outer loop's trace that
+** links to R, a side trace of an inner loop that links to R's loop. Those
+** loops count again from hotloop. */
+static void drop_tree(JitState *J, Trace *R, uint16_t count)
+{
+    uint8_t *gone = calloc((size_t)J->ntraces + 1, 1);
+    if (gone == NULL)
+        abort();
+    gone[R->no] = 1;
+    for (bool more = true; more;) {
+        more = false;
+        for (int n = 1; n <= J->ntraces; n++) {
+            const Trace *T = J->traces[n];
+            if (T != NULL && T->ltarget != NULL && gone[T->ltarget->no] && !gone[T->root->no])
+                gone[T->root->no] = more = true;
+        }
+    }
+    for (int n = 1; n <= J->ntraces; n++)
+        if (gone[n] && n != R->no && J->traces[n] != NULL)
+            drop_one(J, J->traces[n], J->vm->hotloop);
+    drop_one(J, R, count);
+    free(gone);
 }
 
 static void drop_all(JitState *J)
@@ -247,7 +272,9 @@ static void drop_all(JitState *J)
 static bool flush_for_mcode(void *ud)
 {
     JitState *J = ud;
-    if (J->cur != NULL && J->cur->parent != NULL) {
+    /* Not under a trace being emitted that jumps into existing code: a
+    ** side trace (its parent's stub) or one that links (Trace.ltarget). */
+    if (J->cur != NULL && (J->cur->parent != NULL || J->cur->ltarget != NULL)) {
         J->flush_pending = true;
         return false;
     }
@@ -425,6 +452,38 @@ void trace_finish(JitState *J)
 
 /* -- Running -------------------------------------------------------------- */
 
+/* Whether root T was dropped for what its runs so far show. */
+static bool judge(JitState *J, Trace *T)
+{
+    /* Entry guards failing again and again: the loop now starts with
+    ** other types than the trace was recorded for. Drop the trace, so the
+    ** loop can be recorded again (an abort, so this cannot go on forever). */
+    /* Or it leaves after a few iterations most times it is entered,
+    ** through exits no side trace will take over (a branch that goes the
+    ** other way every other time, blacklisted for side traces), and
+    ** entering and leaving costs more than it saves. */
+    uint32_t bad = T->snaps[0].count;
+    uint64_t done = T->iters + (T->link ? T->entries : 0);
+    JitAbort why = JA__COUNT;
+    if (bad >= (uint32_t)jit_param(J, PARAM_hotexit) && bad * 2 >= T->entries)
+        why = JA_ENTRY;
+    else if ((T->side >= JIT_SHORT_ENTRIES && done < JIT_SHORT_ITERS * T->side) ||
+             (T->ends >= JIT_SHORT_ENTRIES && 2 * done < T->ends))
+        why = JA_SHORT;
+    if (why == JA__COUNT)
+        return false;
+    ObjFunction *fn = T->fn;
+    if (J->vm->jit_opts.verbose)
+        fprintf(stderr, "[jit] trace %d dropped at %s:%d: %s\n", T->no, trace_source(J, fn),
+                trace_line(fn, T->start_pc), abort_msgs[why]);
+    J->n_aborts++;
+    uint32_t loop_pc = T->loop_pc;
+    int loop = T->loop;
+    drop_tree(J, T, J->vm->hotloop);
+    penalize(J, fn, loop, loop_pc, why);
+    return true;
+}
+
 const Instr *jit_run(VM *vm, ObjFunction *fn, int loop, Value *base)
 {
     JitState *J = vm->jit;
@@ -451,40 +510,24 @@ const Instr *jit_run(VM *vm, ObjFunction *fn, int loop, Value *base)
     J->ctx.iters = 0;
     T->entries++;
     const Instr *pc = (const Instr *)(uintptr_t)jit_enter(T->mcode, &J->ctx, base);
-    /* The trace that exited: T or one of its side traces (jit/side.c). */
+    /* The trace that exited: T or one of its side traces (jit/side.c).
+    ** It may belong to another tree, reached through links (Trace.ltarget):
+    ** the exit is then that tree's, which is entered once more. */
     Trace *X = J->running;
     int ex = (int)J->ctx.exit_no;
     J->running = NULL;
+    Trace *XR = X->root;
     T->iters += J->ctx.iters;
-    if (side_hopeless(J, X, ex))
-        T->side++;
-    else if (X->snaps[ex].leaves)
-        T->ends++;
-    /* Entry guards failing again and again: the loop now starts with
-    ** other types than the trace was recorded for. Drop the trace, so the
-    ** loop can be recorded again (an abort, so this cannot go on forever). */
-    /* Or it leaves after a few iterations most times it is entered,
-    ** through exits no side trace will take over (a branch that goes the
-    ** other way every other time, blacklisted for side traces), and
-    ** entering and leaving costs more than it saves. */
-    uint32_t bad = T->snaps[0].count;
-    uint64_t done = T->iters + (T->link ? T->entries : 0);
-    JitAbort why = JA__COUNT;
-    if (bad >= (uint32_t)jit_param(J, PARAM_hotexit) && bad * 2 >= T->entries)
-        why = JA_ENTRY;
-    else if ((T->side >= JIT_SHORT_ENTRIES && done < JIT_SHORT_ITERS * T->side) ||
-             (T->ends >= JIT_SHORT_ENTRIES && 2 * done < T->ends))
-        why = JA_SHORT;
-    if (why != JA__COUNT) {
-        if (vm->jit_opts.verbose)
-            fprintf(stderr, "[jit] trace %d dropped at %s:%d: %s\n", T->no, trace_source(J, fn),
-                    trace_line(fn, T->start_pc), abort_msgs[why]);
-        J->n_aborts++;
-        uint32_t loop_pc = T->loop_pc;
-        drop_tree(J, T, vm->hotloop);
-        penalize(J, fn, loop, loop_pc, why);
-        return pc;
+    if (XR != T) {
+        XR->entries++;
+        XR->iters += J->ctx.iters;
     }
+    if (side_hopeless(J, X, ex))
+        XR->side++;
+    else if (X->snaps[ex].leaves)
+        XR->ends++;
+    if (judge(J, T) || (XR != T && judge(J, XR)))
+        return pc;              /* X may be gone with its tree */
     /* A hot exit: record a side trace from where it left the trace. */
     Trace *S = side_want(J, X, ex);
     if (S != NULL)
