@@ -34,738 +34,30 @@
 ** Operands in spill slots and constants go through scratch registers,
 ** ones no live value has at that point; if an instruction finds none, the
 ** allocation is redone with fewer registers for homes (4, then 3, then 2).
+**
+** This file has the trace's layout: the entry, the back-edge, the side
+** traces' prologue, entry and tail, the links, placing the code list in
+** the arena and patching it (emit_trace). The live intervals and the
+** linear scan are in jit/regalloc.c, the stencils of each IR instruction
+** and the operand moves they need in jit/emit_ops.c, the state they
+** share (Emit, the code list) in jit/emit_int.h.
 */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "jit/emit_int.h"
 #include "jit/opt.h"
 #include "jit/patch.h"
 #include "jit/stencil.h"
-#include "jit/trace.h"
 #include "vm/config.h"
-
-/* The C function behind MOD on doubles (a call_num helper): the VM's own
-** definition, so a trace computes exactly what the interpreter does. */
-static double emit_num_mod(double a, double b) { return lx_mod(a, b); }
-
-/* The slow case of the guard_eq / guard_ne stencils (two distinct strings
-** or pointers): the VM's own equality. */
-static uint64_t emit_values_equal(JitCtx *ctx, Value *base, uint64_t a, uint64_t b)
-{
-    (void)ctx, (void)base;
-    return value_equal(a, b);
-}
 
 /* -- The code list ------------------------------------------------------- */
 
 /* TGT_ROOT: a side trace's root's entry (jit/side.c); TGT_LINK: the entry
 ** of the trace a link jumps to (Trace.ltarget). */
 enum { TGT_NONE, TGT_HEAD, TGT_COMMON, TGT_ROOT, TGT_LINK };
-
-typedef struct {
-    JitStencilId id;
-    int32_t slot;       /* SLOT: byte offset */
-    int32_t op0;        /* OPERAND0 */
-    uint64_t k;         /* CONST */
-    uint64_t helper;    /* HELPER */
-    int32_t exit;       /* EXIT: snapshot number, -1 none */
-    uint8_t target;     /* TARGET */
-} Item;
-
-#define SPILL_TMP (JIT_NSPILL - 1)   /* the parallel move's cycle breaker */
-
-typedef struct {
-    JitState *J;
-    Trace *T;
-    Item *items;
-    int nitems, cap;
-    int head;           /* index of the first body item */
-    int *start, *end;   /* live interval of each ref; end 0: dead */
-    uint8_t *inv;       /* per ref: OPT_HOISTED ones run in the entry */
-    int K;              /* registers per class usable as homes */
-    int pos;            /* position being emitted */
-    uint8_t busy[2];    /* scratch registers taken at pos, per class */
-    uint8_t fixed[2];   /* registers never scratch at pos (move targets) */
-    const char *fail;
-} Emit;
-
-static Item *item(Emit *e, JitStencilId id)
-{
-    if (e->nitems == e->cap) {
-        e->cap = e->cap < 64 ? 64 : e->cap * 2;
-        e->items = realloc(e->items, sizeof(Item) * (size_t)e->cap);
-        if (e->items == NULL)
-            abort();
-    }
-    Item *it = &e->items[e->nitems++];
-    memset(it, 0, sizeof *it);
-    it->id = id;
-    it->exit = -1;
-    return it;
-}
-
-/* -- Liveness -------------------------------------------------------------- */
-
-static void use(Emit *e, IRRef ref, int at)
-{
-    if (ref > 0 && e->end[ref] < at)
-        e->end[ref] = at;
-}
-
-/* Whether ref is read by the loop body: an operand of an instruction
-** that is not hoisted, or a value some exit writes. */
-static bool used_in_body(const Emit *e, IRRef ref)
-{
-    const Trace *T = e->T;
-    for (IRRef u = ref + 1; u < T->nir; u++) {
-        const IRIns *ins = &T->ir[u];
-        if (e->inv[u] == OPT_HOISTED)
-            continue;
-        if ((ir_mode_a[ins->op] == IRM_R && ins->a == ref) ||
-            (ir_mode_b[ins->op] == IRM_R && ins->b == ref) ||
-            (ins->op == IR_ISTORE && ins->c == ref))
-            return true;
-    }
-    for (int k = 0; k < T->nsmap; k++)
-        if (T->smap[k].ref == ref)
-            return true;
-    return false;
-}
-
-static void liveness(Emit *e)
-{
-    Trace *T = e->T;
-    int END = T->nir;
-    for (IRRef r = 1; r < T->nir; r++) {
-        IRIns *ins = &T->ir[r];
-        /* SLOADs and hoisted instructions run in the entry, before the
-        ** head: position 0. Their operands' uses stay at their refs,
-        ** which only makes those live a little longer than needed. */
-        e->start[r] = ins->op == IR_SLOAD || e->inv[r] == OPT_HOISTED ? 0 : r;
-        if (ir_mode_a[ins->op] == IRM_R)
-            use(e, ins->a, r);
-        if (ir_mode_b[ins->op] == IRM_R)
-            use(e, ins->b, r);
-        if (ins->op == IR_ISTORE)
-            use(e, ins->c, r);
-        if (ins->snap != IR_NOSNAP) {
-            const Snapshot *sn = &T->snaps[ins->snap];
-            for (uint32_t k = sn->start; k < sn->start + sn->n; k++)
-                use(e, T->smap[k].ref, r);
-        }
-    }
-    /* The back-edge: every modified slot's value is stored or moved, and
-    ** is in the back-edge's snapshot. */
-    for (int b = 0; b < T->nback; b++)
-        use(e, T->back[b].val, END);
-    if (T->link) {
-        const Snapshot *sn = &T->snaps[T->link - 1];
-        for (uint32_t k = sn->start; k < sn->start + sn->n; k++)
-            use(e, T->smap[k].ref, END);
-    }
-    if (T->parent == NULL && T->link == 0) {
-        /* Invariant values the body uses (an operand, an exit's value)
-        ** stay live around the loop; ones only the entry uses do not. */
-        for (IRRef r = 1; r < T->nir; r++)
-            if (e->inv[r] != OPT_VARIANT && !ir_is_const(T, r) && e->end[r] > 0 &&
-                used_in_body(e, r))
-                use(e, r, END);
-        return;
-    }
-    for (IRRef r = 1; r < T->nir; r++) {
-        if (T->ir[r].op != IR_SLOAD)
-            continue;
-        bool modified = false;
-        for (int b = 0; b < T->nback; b++)
-            modified |= T->back[b].slot == T->ir[r].a;
-        if (!modified && T->parent == NULL)
-            use(e, r, END);
-    }
-}
-
-/* -- Linear scan ----------------------------------------------------------- */
-
-static int reg_class(const IRIns *ins)
-{
-    return ins->t == IRT_NUM ? 1 : 0;
-}
-
-static bool has_result(const IRIns *ins)
-{
-    switch (ins->op) {
-    case IR_KINT: case IR_KNUM: case IR_KVAL: case IR_GSTORE: case IR_USTORE:
-    case IR_XSTORE: case IR_FSTORE: case IR_MCHECK: case IR_ISTORE: case IR_LPUSH:
-        return false;
-    default:
-        return ins->t != IRT_NONE && !(ins->op >= IR_LT && ins->op <= IR_NEV);
-    }
-}
-
-/* Doubles that find no register among f0-f3 live in f4-f6 rather than
-** in spill slots when one of those is free over their whole interval: no
-** stencil names them, so each use is a register move (mov_num_lo and
-** mov_num_hi) instead of a load or store. f7 is the iteration counter
-** (count_iter). Two intervals may share one where the first ends at the
-** instruction that defines the second: the move in comes before the
-** stencil, the move out after it. */
-#define HI_FIRST 4
-#define HI_LAST 6
-
-static bool is_hi(IRLoc l)
-{
-    return l.kind == LOC_FPR && l.idx >= HI_FIRST;
-}
-
-static int free_hi(Emit *e, IRRef v)
-{
-    Trace *T = e->T;
-    for (int h = HI_FIRST; h <= HI_LAST; h++) {
-        bool clash = false;
-        for (IRRef w = 1; w < T->nir && !clash; w++)
-            clash = w != v && T->loc[w].kind == LOC_FPR && T->loc[w].idx == h &&
-                    e->start[w] < e->end[v] && e->start[v] < e->end[w];
-        if (!clash)
-            return h;
-    }
-    return -1;
-}
-
-static bool allocate(Emit *e)
-{
-    Trace *T = e->T;
-    int n = T->nir;
-    int *order = malloc(sizeof(int) * (size_t)n);
-    if (order == NULL)
-        abort();
-    int no = 0;
-    for (int pass = 0; pass < 2; pass++)
-        for (IRRef r = 1; r < n; r++)
-            if (has_result(&T->ir[r]) && e->end[r] > 0 &&
-                (e->start[r] == 0) == (pass == 0))
-                order[no++] = r;
-    memset(T->loc, 0, sizeof(IRLoc) * (size_t)n);
-    int active[2][4];
-    memset(active, 0, sizeof active);
-    T->nspill = 0;
-    bool ok = true;
-    for (int o = 0; o < no && ok; o++) {
-        IRRef v = order[o];
-        int cls = reg_class(&T->ir[v]);
-        int p = e->start[v];
-        int reg = -1;
-        for (int k = 0; k < e->K; k++) {
-            IRRef w = active[cls][k];
-            /* Free, or its value's last use is this instruction. */
-            if (w == 0 || e->end[w] < p || (p > 0 && e->end[w] == p)) {
-                active[cls][k] = 0;
-                if (reg < 0)
-                    reg = k;
-            }
-        }
-        if (reg < 0) {
-            /* Spill whichever lives longest: v or an active value. */
-            int far = 0;
-            for (int k = 1; k < e->K; k++)
-                if (e->end[active[cls][k]] > e->end[active[cls][far]])
-                    far = k;
-            IRRef victim = v;
-            if (e->end[active[cls][far]] > e->end[v]) {
-                victim = active[cls][far];
-                reg = far;
-            }
-            int hi = cls ? free_hi(e, victim) : -1;
-            if (hi >= 0) {
-                T->loc[victim].kind = LOC_FPR;
-                T->loc[victim].idx = (uint8_t)hi;
-            } else {
-                if (T->nspill >= SPILL_TMP) {
-                    ok = false;
-                    break;
-                }
-                T->loc[victim].kind = LOC_SPILL;
-                T->loc[victim].idx = (uint8_t)T->nspill++;
-            }
-        }
-        if (reg >= 0) {
-            active[cls][reg] = v;
-            T->loc[v].kind = cls ? LOC_FPR : LOC_GPR;
-            T->loc[v].idx = (uint8_t)reg;
-        }
-    }
-    free(order);
-    return ok;
-}
-
-/* -- Scratch registers ----------------------------------------------------- */
-
-/* A register of class cls that no value has at the current position and
-** no operand of this instruction took already; -1 if there is none. */
-static int scratch(Emit *e, int cls)
-{
-    Trace *T = e->T;
-    int kind = cls ? LOC_FPR : LOC_GPR;
-    uint8_t taken = e->busy[cls] | e->fixed[cls];
-    for (IRRef r = 1; r < T->nir; r++)
-        if (T->loc[r].kind == kind && e->end[r] > 0 && e->start[r] <= e->pos &&
-            e->pos <= e->end[r])
-            taken |= (uint8_t)(1u << T->loc[r].idx);
-    for (int k = 0; k < 4; k++)
-        if (!(taken & (1u << k))) {
-            e->busy[cls] |= (uint8_t)(1u << k);
-            return k;
-        }
-    e->fail = "no scratch register";
-    return -1;
-}
-
-/* Stencil ids of the moves between a register and its other places. */
-static void emit_const(Emit *e, int cls, int reg, Value v, IRType t)
-{
-    if (cls) {
-        Item *it = item(e, stencil_id(JIT_T_const_num, reg, 0, 0));
-        it->k = is_int(v) ? double_val((double)as_int(v)) : v;
-    } else if (t == IRT_INT) {
-        item(e, stencil_id(JIT_T_const_int, reg, 0, 0))->op0 = as_int(v);
-    } else {
-        item(e, stencil_id(JIT_T_const_val, reg, 0, 0))->k = v;
-    }
-}
-
-static void emit_reload(Emit *e, int cls, int reg, int slot)
-{
-    Item *it = item(e, stencil_id(cls ? JIT_T_reload_num : JIT_T_reload, reg, 0, 0));
-    it->slot = slot * 8;
-}
-
-static void emit_spill(Emit *e, int cls, int reg, int slot)
-{
-    Item *it = item(e, stencil_id(cls ? JIT_T_spill_num : JIT_T_spill, reg, 0, 0));
-    it->slot = slot * 8;
-}
-
-/* The register holding operand ref, fetching it into a scratch register
-** if it lives in memory or is a constant. -1 on failure. */
-static int in(Emit *e, IRRef ref)
-{
-    Trace *T = e->T;
-    IRIns *ins = &T->ir[ref];
-    int cls = reg_class(ins);
-    if (ir_is_const(T, ref)) {
-        int s = scratch(e, cls);
-        if (s >= 0)
-            emit_const(e, cls, s, ir_kvalue(T, ref), (IRType)ins->t);
-        return s;
-    }
-    IRLoc l = T->loc[ref];
-    if ((l.kind == LOC_GPR || l.kind == LOC_FPR) && !is_hi(l))
-        return l.idx;
-    if (l.kind != LOC_SPILL && !is_hi(l)) {
-        e->fail = "operand without a place";
-        return -1;
-    }
-    int s = scratch(e, cls);
-    if (s >= 0 && is_hi(l))
-        item(e, stencil_id(JIT_T_mov_num_lo, s, l.idx - HI_FIRST, 0));
-    else if (s >= 0)
-        emit_reload(e, cls, s, l.idx);
-    return s;
-}
-
-/* The register the result of ref is computed into. A result that lives
-** in memory may reuse an operand's scratch register: stencils read their
-** inputs before they write their output. */
-static int out(Emit *e, IRRef ref)
-{
-    IRLoc l = e->T->loc[ref];
-    if ((l.kind == LOC_GPR || l.kind == LOC_FPR) && !is_hi(l))
-        return l.idx;
-    int cls = reg_class(&e->T->ir[ref]);
-    for (int k = 0; k < 4; k++)
-        if (e->busy[cls] & (1u << k))
-            return k;
-    return scratch(e, cls);
-}
-
-/* After the result is in reg: move it home if that is a spill slot or
-** one of f4-f6. */
-static void settle(Emit *e, IRRef ref, int reg)
-{
-    IRLoc l = e->T->loc[ref];
-    if (l.kind == LOC_SPILL)
-        emit_spill(e, reg_class(&e->T->ir[ref]), reg, l.idx);
-    else if (is_hi(l))
-        item(e, stencil_id(JIT_T_mov_num_hi, l.idx - HI_FIRST, reg, 0));
-}
-
-/* A raw boxed Value of ref in a GPR (boxing ints and doubles). */
-static int boxed(Emit *e, IRRef ref)
-{
-    Trace *T = e->T;
-    IRIns *ins = &T->ir[ref];
-    if (ir_is_const(T, ref)) {
-        int s = scratch(e, 0);
-        if (s >= 0)
-            emit_const(e, 0, s, ir_kvalue(T, ref), IRT_VAL);
-        return s;
-    }
-    int a = in(e, ref);
-    if (a < 0 || ins->t == IRT_VAL)
-        return a;
-    int s = scratch(e, 0);
-    if (s < 0)
-        return -1;
-    if (ins->t == IRT_INT)
-        item(e, stencil_id(JIT_T_box_int, s, a, 0));
-    else
-        item(e, stencil_id(JIT_T_box_num, s, a, 0));
-    return s;
-}
-
-/* -- One instruction ------------------------------------------------------- */
-
-static bool is_kint(const Trace *T, IRRef ref)
-{
-    return T->ir[ref].op == IR_KINT;
-}
-
-static const JitTemplate int_ops[] = {JIT_T_add_int, JIT_T_sub_int, JIT_T_mul_int};
-static const JitTemplate intk_ops[] = {JIT_T_addk_int, JIT_T_subk_int, JIT_T_mulk_int};
-static const JitTemplate num_ops[] = {JIT_T_add_num, JIT_T_sub_num, JIT_T_mul_num,
-                                      JIT_T_div_num};
-static const JitTemplate int_cmp[] = {JIT_T_lt_int, JIT_T_le_int, JIT_T_gt_int,
-                                      JIT_T_ge_int, JIT_T_eq_int, JIT_T_ne_int};
-static const JitTemplate intk_cmp[] = {JIT_T_ltk_int, JIT_T_lek_int, JIT_T_gtk_int,
-                                       JIT_T_gek_int, JIT_T_eqk_int, JIT_T_nek_int};
-static const JitTemplate num_cmp[] = {JIT_T_lt_num,  JIT_T_le_num,  JIT_T_gt_num,
-                                      JIT_T_ge_num,  JIT_T_eq_num,  JIT_T_ne_num,
-                                      JIT_T_nlt_num, JIT_T_nle_num, JIT_T_ngt_num,
-                                      JIT_T_nge_num};
-/* a OP b == b MIRROR(OP) a, for swapping a constant to the right. */
-static const IROp mirror[] = {IR_GT, IR_GE, IR_LT, IR_LE, IR_EQ, IR_NE};
-
-#define TRY(x) do { if ((x) < 0) return false; } while (0)
-
-static bool emit_load(Emit *e, IRRef ref, IRIns *ins, JitTemplate load)
-{
-    VM *vm = e->J->vm;
-    int s;
-    if (ins->t == IRT_VAL) {
-        TRY(s = out(e, ref));
-    } else {
-        TRY(s = scratch(e, 0));
-    }
-    Item *it = item(e, stencil_id(load, s, 0, 0));
-    it->op0 = ins->a;
-    it->k = (uint64_t)(uintptr_t)&vm->globals;
-    if (ins->op == IR_XLOAD) {
-        it->op0 = 0;            /* load_global reads (*(Value **)k)[0] */
-        it->k = e->T->k[ins->a];
-    }
-    if (ins->t == IRT_VAL) {
-        settle(e, ref, s);
-        return true;
-    }
-    int d;
-    TRY(d = out(e, ref));
-    if (ins->t == IRT_INT) {
-        item(e, stencil_id(JIT_T_guard_int, s, 0, 0))->exit = ins->snap;
-        item(e, stencil_id(JIT_T_mov, d, s, 0));
-    } else {
-        item(e, stencil_id(JIT_T_unbox_num, d, s, 0))->exit = ins->snap;
-    }
-    settle(e, ref, d);
-    return true;
-}
-
-static bool emit_ins(Emit *e, IRRef ref)
-{
-    Trace *T = e->T;
-    IRIns *ins = &T->ir[ref];
-    int a, b, d;
-    Item *it;
-    bool live = e->end[ref] > 0;
-    e->busy[0] = e->busy[1] = 0;
-    switch ((IROp)ins->op) {
-    case IR_KINT: case IR_KNUM: case IR_KVAL: case IR_SLOAD:
-        return true;
-    case IR_GLOAD:
-    case IR_ULOAD:
-    case IR_XLOAD:
-        if (!live && ins->t == IRT_VAL)
-            return true;
-        return emit_load(e, ref, ins, ins->op == IR_ULOAD ? JIT_T_load_upval : JIT_T_load_global);
-    case IR_GSTORE:
-    case IR_USTORE:
-        TRY(a = boxed(e, ins->b));
-        it = item(e, stencil_id(ins->op == IR_GSTORE ? JIT_T_store_global : JIT_T_store_upval,
-                                a, 0, 0));
-        it->op0 = ins->a;
-        it->k = (uint64_t)(uintptr_t)&e->J->vm->globals;
-        return true;
-    case IR_XSTORE:
-        TRY(a = boxed(e, ins->b));
-        it = item(e, stencil_id(JIT_T_store_global, a, 0, 0));
-        it->op0 = 0;
-        it->k = T->k[ins->a];
-        return true;
-    case IR_CONV:
-        if (!live)
-            return true;
-        TRY(a = in(e, ins->a));
-        TRY(d = out(e, ref));
-        item(e, stencil_id(JIT_T_int_to_num, d, a, 0));
-        settle(e, ref, d);
-        return true;
-    case IR_TOINT:
-        TRY(a = in(e, ins->a));
-        TRY(d = out(e, ref));
-        item(e, stencil_id(JIT_T_num_to_int, d, a, 0))->exit = ins->snap;
-        settle(e, ref, d);
-        return true;
-    case IR_ADD: case IR_SUB: case IR_MUL: case IR_DIV: case IR_MOD: {
-        int k = ins->op - IR_ADD;
-        if (ins->t == IRT_NUM) {
-            if (!live)
-                return true;
-            TRY(a = in(e, ins->a));
-            TRY(b = ins->b == ins->a ? a : in(e, ins->b));   /* x * x: one load */
-            TRY(d = out(e, ref));
-            if (ins->op == IR_MOD) {
-                it = item(e, stencil_id(JIT_T_call_num, d, a, b));
-                it->helper = (uint64_t)(uintptr_t)emit_num_mod;
-            } else {
-                item(e, stencil_id(num_ops[k], d, a, b));
-            }
-            settle(e, ref, d);
-            return true;
-        }
-        IRRef x = ins->a, y = ins->b;
-        if (ins->op != IR_MOD && ins->op != IR_SUB && is_kint(T, x) && !is_kint(T, y)) {
-            x = ins->b;
-            y = ins->a;
-        }
-        if (ins->op != IR_MOD && is_kint(T, y)) {
-            TRY(a = in(e, x));
-            TRY(d = out(e, ref));
-            it = item(e, stencil_id(intk_ops[k], d, a, 0));
-            it->op0 = T->ir[y].a;
-        } else {
-            TRY(a = in(e, x));
-            TRY(b = y == x ? a : in(e, y));
-            TRY(d = out(e, ref));
-            it = item(e, stencil_id(ins->op == IR_MOD ? JIT_T_mod_int : int_ops[k], d, a, b));
-        }
-        it->exit = ins->snap;
-        settle(e, ref, d);
-        return true;
-    }
-    case IR_NEG:
-        if (ins->t == IRT_NUM && !live)
-            return true;
-        TRY(a = in(e, ins->a));
-        TRY(d = out(e, ref));
-        it = item(e, stencil_id(ins->t == IRT_INT ? JIT_T_neg_int : JIT_T_neg_num, d, a, 0));
-        it->exit = ins->snap;
-        settle(e, ref, d);
-        return true;
-    case IR_NOT:
-        if (!live)
-            return true;
-        TRY(a = in(e, ins->a));
-        TRY(d = out(e, ref));
-        item(e, stencil_id(JIT_T_not_val, d, a, 0));
-        settle(e, ref, d);
-        return true;
-    case IR_LT: case IR_LE: case IR_GT: case IR_GE: case IR_EQ: case IR_NE:
-    case IR_NLT: case IR_NLE: case IR_NGT: case IR_NGE: {
-        int k = ins->op - IR_LT;
-        if (ins->t == IRT_NUM) {
-            TRY(a = in(e, ins->a));
-            TRY(b = ins->b == ins->a ? a : in(e, ins->b));
-            it = item(e, stencil_id(num_cmp[k], a, b, 0));
-        } else {
-            IRRef x = ins->a, y = ins->b;
-            if (is_kint(T, x) && !is_kint(T, y)) {
-                x = ins->b;
-                y = ins->a;
-                k = mirror[k] - IR_LT;
-            }
-            if (is_kint(T, y)) {
-                TRY(a = in(e, x));
-                it = item(e, stencil_id(intk_cmp[k], a, 0, 0));
-                it->op0 = T->ir[y].a;
-            } else {
-                TRY(a = in(e, x));
-                TRY(b = y == x ? a : in(e, y));
-                it = item(e, stencil_id(int_cmp[k], a, b, 0));
-            }
-        }
-        it->exit = ins->snap;
-        return true;
-    }
-    case IR_TRUTHY: case IR_FALSEY:
-        TRY(a = in(e, ins->a));
-        item(e, stencil_id(ins->op == IR_TRUTHY ? JIT_T_guard_truthy : JIT_T_guard_falsey, a, 0,
-                           0))->exit = ins->snap;
-        return true;
-    case IR_EQV: case IR_NEV:
-        TRY(a = in(e, ins->a));
-        it = item(e, stencil_id(ins->op == IR_EQV ? JIT_T_guard_val : JIT_T_guard_nval, a, 0, 0));
-        it->k = T->k[ins->b];
-        it->exit = ins->snap;
-        return true;
-    case IR_FLOAD:
-        TRY(a = in(e, ins->a));
-        TRY(d = out(e, ref));
-        it = item(e, stencil_id(JIT_T_get_field, d, a, 0));
-        it->k = T->k[ins->c];
-        it->exit = ins->snap;
-        settle(e, ref, d);
-        return true;
-    case IR_LLEN:
-        TRY(a = in(e, ins->a));
-        TRY(d = out(e, ref));
-        item(e, stencil_id(JIT_T_list_len, d, a, 0))->exit = ins->snap;
-        settle(e, ref, d);
-        return true;
-    case IR_LPUSH:
-        TRY(a = in(e, ins->a));
-        TRY(b = boxed(e, ins->b));
-        item(e, stencil_id(JIT_T_push_item, a, b, 0))->exit = ins->snap;
-        return true;
-    case IR_FSTORE:
-    case IR_MCHECK:
-        TRY(a = in(e, ins->a));
-        TRY(b = ins->op == IR_FSTORE ? boxed(e, ins->b) : in(e, ins->b));
-        it = item(e, stencil_id(ins->op == IR_FSTORE ? JIT_T_set_field : JIT_T_check_method,
-                                a, b, 0));
-        it->k = T->k[ins->c];
-        it->exit = ins->snap;
-        return true;
-    case IR_ILOAD:
-        TRY(a = in(e, ins->a));
-        TRY(b = in(e, ins->b));
-        TRY(d = out(e, ref));
-        item(e, stencil_id(JIT_T_get_item, d, a, b))->exit = ins->snap;
-        settle(e, ref, d);
-        return true;
-    case IR_ISTORE: {
-        int c;
-        TRY(a = in(e, ins->a));
-        TRY(b = in(e, ins->b));
-        TRY(c = boxed(e, ins->c));
-        item(e, stencil_id(JIT_T_set_item, a, b, c))->exit = ins->snap;
-        return true;
-    }
-    case IR_NCALL:
-        TRY(d = out(e, ref));
-        it = item(e, (JitStencilId)(JIT_ST_call_native_r0 + d));
-        it->op0 = ref;
-        it->helper = (uint64_t)(uintptr_t)exit_call_native;
-        it->exit = ins->snap;
-        settle(e, ref, d);
-        return true;
-    case IR_UNBOX:
-        TRY(a = in(e, ins->a));
-        TRY(d = out(e, ref));
-        if (ins->t == IRT_INT) {
-            item(e, stencil_id(JIT_T_guard_int, a, 0, 0))->exit = ins->snap;
-            item(e, stencil_id(JIT_T_mov, d, a, 0));
-        } else {
-            item(e, stencil_id(JIT_T_unbox_num, d, a, 0))->exit = ins->snap;
-        }
-        settle(e, ref, d);
-        return true;
-    case IR_FADD: {
-        bool as_int = T->ir[ins->b].t == IRT_INT && !ir_is_const(T, ins->b);
-        TRY(a = in(e, ins->a));
-        TRY(b = as_int ? in(e, ins->b) : boxed(e, ins->b));
-        it = item(e, stencil_id(as_int ? JIT_T_add_field_int : JIT_T_add_field, a, b, 0));
-        it->k = T->k[ins->c];
-        it->exit = ins->snap;
-        return true;
-    }
-    case IR_EQVAL: case IR_NEVAL:
-        TRY(a = boxed(e, ins->a));
-        TRY(b = boxed(e, ins->b));
-        it = item(e, stencil_id(ins->op == IR_EQVAL ? JIT_T_guard_eq : JIT_T_guard_ne, a, b, 0));
-        it->helper = (uint64_t)(uintptr_t)emit_values_equal;
-        it->exit = ins->snap;
-        return true;
-    case IR_MVER: case IR_SLEN: case IR_RANGEF:
-        TRY(a = in(e, ins->a));
-        TRY(d = out(e, ref));
-        it = item(e, stencil_id(ins->op == IR_MVER ? JIT_T_map_version
-                                : ins->op == IR_SLEN ? JIT_T_str_len : JIT_T_range_field,
-                                d, a, 0));
-        if (ins->op == IR_RANGEF)
-            it->op0 = ins->b;
-        it->exit = ins->snap;
-        settle(e, ref, d);
-        return true;
-    case IR_NALLOC:
-        TRY(d = out(e, ref));
-        it = item(e, (JitStencilId)(JIT_ST_call_native_r0 + d));
-        it->op0 = ref;
-        it->helper = (uint64_t)(uintptr_t)ncall_alloc;
-        it->exit = ins->snap;
-        settle(e, ref, d);
-        return true;
-    case IR_FTAB:
-        TRY(a = in(e, ins->b));
-        it = item(e, (JitStencilId)(JIT_ST_alloc_fields_r0 + a));
-        it->op0 = ref;
-        it->helper = (uint64_t)(uintptr_t)ncall_fields;
-        it->exit = ins->snap;
-        return true;
-    case IR_MVAL:
-        TRY(a = in(e, ins->a));
-        TRY(d = out(e, ref));
-        item(e, stencil_id(JIT_T_map_value, d, a, 0));
-        settle(e, ref, d);
-        return true;
-    case IR_MSETV:
-        TRY(a = in(e, ins->a));
-        TRY(b = boxed(e, ins->b));
-        item(e, stencil_id(JIT_T_map_set_value, a, b, 0));
-        return true;
-    case IR_BOXNUM:
-        TRY(a = in(e, ins->a));
-        TRY(d = out(e, ref));
-        item(e, stencil_id(JIT_T_box_num, d, a, 0));
-        settle(e, ref, d);
-        return true;
-    case IR_BRECV:
-        TRY(a = in(e, ins->a));
-        TRY(b = in(e, ins->b));
-        TRY(d = out(e, ref));
-        item(e, stencil_id(JIT_T_bound_recv, d, a, b))->exit = ins->snap;
-        settle(e, ref, d);
-        return true;
-    case IR_MNEXT: case IR_MKEY: case IR_SBYTE: case IR_SCODE: case IR_MFIND:
-        TRY(a = in(e, ins->a));
-        TRY(b = in(e, ins->b));
-        TRY(d = out(e, ref));
-        it = item(e, stencil_id(ins->op == IR_MNEXT ? JIT_T_map_skip
-                                : ins->op == IR_MKEY ? JIT_T_map_key
-                                : ins->op == IR_SCODE ? JIT_T_str_code
-                                : ins->op == IR_MFIND ? JIT_T_map_find : JIT_T_str_byte,
-                                d, a, b));
-        it->k = (uint64_t)(uintptr_t)e->J->vm->byte_strings;
-        if (ins->op == IR_MFIND)
-            it->exit = ins->snap;
-        settle(e, ref, d);
-        return true;
-    case IR_NOP:
-        return true;
-    case IR__COUNT:
-        break;
-    }
-    e->fail = "unknown IR op";
-    return false;
-}
 
 /* -- Entry and back-edge --------------------------------------------------- */
 
@@ -785,11 +77,11 @@ static bool emit_entry(Emit *e)
             continue;
         e->busy[0] = e->busy[1] = 0;
         int d;
-        TRY(d = out(e, r));
+        TRY(d = emit_out(e, r));
         Item *it = item(e, stencil_id(loads[ins->t], d, 0, 0));
         it->slot = ins->a * 8;
         it->exit = 0;
-        settle(e, r, d);
+        emit_settle(e, r, d);
     }
     /* Then what the body computes the same every iteration (jit/opt.c),
     ** still at position 0: every value the entry defines is live here. */
@@ -827,7 +119,7 @@ static bool emit_move(Emit *e, const Move *m)
         return true;
     }
     if (!dreg)
-        TRY(r = scratch(e, cls));
+        TRY(r = emit_scratch(e, cls));
     if (m->src.kind == LOC_CONST)
         emit_const(e, cls, r, ir_kvalue(e->T, m->k), m->t);
     else if (m->src.kind == LOC_SPILL)
@@ -881,7 +173,7 @@ static bool emit_backedge(Emit *e)
             continue;
         }
         int a;
-        TRY(a = in(e, v));
+        TRY(a = emit_in(e, v));
         JitTemplate st = ins->t == IRT_INT ? JIT_T_store_int
                        : ins->t == IRT_NUM ? JIT_T_store_num : JIT_T_store_val;
         item(e, stencil_id(st, a, 0, 0))->slot = slot;
@@ -1115,7 +407,7 @@ static bool emit_side_entry(Emit *e)
         if (ins->op != IR_SLOAD || e->end[x] == 0 || how[x] == 3)
             continue;
         e->busy[0] = e->busy[1] = 0;
-        int d = out(e, x);
+        int d = emit_out(e, x);
         if (d < 0) {
             ok = false;
             break;
@@ -1127,7 +419,7 @@ static bool emit_side_entry(Emit *e)
             it->slot = ins->a * 8;
             it->exit = 0;
         }
-        settle(e, x, d);
+        emit_settle(e, x, d);
     }
     free(how);
     free(src);
@@ -1157,7 +449,7 @@ static bool emit_side_tail(Emit *e)
             continue;
         }
         int a;
-        TRY(a = in(e, v));
+        TRY(a = emit_in(e, v));
         IRType t = (IRType)T->ir[v].t;
         JitTemplate st = t == IRT_INT ? JIT_T_store_int
                        : t == IRT_NUM ? JIT_T_store_num : JIT_T_store_val;
@@ -1302,13 +594,13 @@ JitAbort emit_trace(JitState *J, Trace *T, const char **detail)
     T->loopsnap = T->link ? -1 : snap_complete(T);
     T->budget = !T->link && J->vm->budget != 0;
     opt_hoist(T, e.inv);
-    liveness(&e);
+    ra_liveness(&e);
     JitAbort res = JA_REGS;
     for (e.K = 4; e.K >= 2; e.K--) {
         e.nitems = 0;
         e.fixed[0] = e.fixed[1] = 0;
         e.fail = NULL;
-        if (!allocate(&e))
+        if (!ra_allocate(&e))
             continue;
         bool ok = T->parent == NULL ? emit_entry(&e)
                                     : emit_side_prologue(&e) && emit_side_entry(&e);

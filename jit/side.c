@@ -24,6 +24,11 @@
 ** (emit_side_prologue), and the parent's exit stub is re-aimed at it
 ** (side_link): from then on that exit costs a few stores, no C call.
 **
+** An exit that ends the loop gets one too (eligible): it continues the
+** code around the loop, an outer loop's body, and links to the next
+** compiled loop it reaches (jit/record.c, roams, rec_link), so nested
+** loops run from trace to trace without the interpreter.
+**
 ** Side traces have exits and side traces of their own; every trace of a
 ** tree has the same root, and the tree lives and dies as one
 ** (INVARIANT(side-tree) in jit/ir.h). A recording that aborts penalizes
@@ -66,9 +71,8 @@ static bool eligible(const Trace *X, int n)
 {
     const Snapshot *sn = &X->snaps[n];
     /* Exit 0 is the entry's type guards: a side trace there would be
-    ** another root. A root that links to an inner loop goes through the
-    ** interpreter on every iteration anyway: its exits stay with the
-    ** interpreter, and JA_SHORT judges it as before. */
+    ** another root. A root that links to an inner loop gets none (not
+    ** yet): its exits stay with the interpreter, and JA_SHORT judges it. */
     if (n == 0 || X->root->link != 0 || X->xstate == NULL || (X->xstate[n] & XS_BLACK))
         return false;
     if (!sn->leaves)
@@ -86,9 +90,10 @@ bool side_hopeless(const JitState *J, const Trace *X, int n)
 {
     (void)J;
     const Snapshot *sn = &X->snaps[n];
-    /* A side trace that ends at an inner loop's JLOOP (rec_link) goes
-    ** through the interpreter every time it runs, which is what JA_SHORT
-    ** weighs; one that ends by leaving the loop ends it normally. */
+    /* A side trace that ends at an inner loop's JLOOP (rec_link) while a
+    ** budget is set goes through the interpreter every time it runs, which
+    ** is what JA_SHORT weighs (else it jumps there: the exit is never
+    ** taken); one that ends by leaving the loop ends it normally. */
     if (X->parent != NULL && n == X->link - 1)
         return sn->nframe > 0 || (sn->pc >= X->start_pc && sn->pc <= X->loop_pc);
     return !sn->leaves && !eligible(X, n);

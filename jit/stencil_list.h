@@ -141,9 +141,6 @@
     X(mod_int,      rRR, "r_d = r_a % r_b floored; exits if r_b is 0")        \
     X(num_to_int,   rF,  "r = f as an int32; exits unless f is one exactly "  \
                          "(and not -0)")                                       \
-    X(check_budget, raw, "the back-edge: counts ctx->iters; exits when the "  \
-                         "uint32 at CONST (vm->budget) is 1, counts it down " \
-                         "when it is not 0")                                   \
     X(call_native_r0, raw, "r0 = HELPER(ctx, base, OPERAND0), every register " \
                            "saved in ctx first; exits if it is UNDEF_VAL")   \
     X(call_native_r1, raw, "the same into r1")                                 \

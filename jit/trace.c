@@ -69,6 +69,16 @@ static const char *side_note(const Trace *T, char *buf, size_t size)
     return buf;
 }
 
+/* ", links to trace N" for -jv's stop line of a trace that jumps to
+** another tree's loop (Trace.ltarget), else empty. */
+static const char *link_note(const Trace *T, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (T->ltarget != NULL)
+        snprintf(buf, size, ", links to trace %d", T->ltarget->no);
+    return buf;
+}
+
 /* -- State ---------------------------------------------------------------- */
 
 static void jit_mark(VM *vm);
@@ -437,10 +447,10 @@ void trace_finish(JitState *J)
     J->phase = JS_IDLE;
     J->compile_ns += now_ns() - J->t_start;
     if (J->vm->jit_opts.verbose) {
-        char note[64];
-        fprintf(stderr, "[jit] trace %d stop at %s:%d: %d IR, %d exits, %u bytes%s\n", T->no,
+        char note[64], lnote[32];
+        fprintf(stderr, "[jit] trace %d stop at %s:%d: %d IR, %d exits, %u bytes%s%s\n", T->no,
                 trace_source(J, T->fn), trace_line(T->fn, T->loop_pc), T->nir - 1, T->nsnap,
-                T->msize, side_note(T, note, sizeof note));
+                T->msize, side_note(T, note, sizeof note), link_note(T, lnote, sizeof lnote));
     }
     if (J->vm->jit_opts.dump)
         dump_trace(dump_sink(J->vm), T);

@@ -111,24 +111,6 @@ JIT_TEMPLATE(num_to_int, uint64_t *d, double a)
     return true;
 }
 
-/* -- The execution budget (vm->budget, vm/vm.h) ----------------------- */
-
-/* 0 is off, the common case: one load and a compare per iteration. When
-** it is on, each iteration charges one; at 1 the trace leaves, and the
-** interpreter's next charge (or jit_run's) raises the error. */
-JIT_STENCIL(check_budget)
-{
-    volatile uint32_t *b = (volatile uint32_t *)jit_const64();
-    uint32_t v = *b;
-    ctx->iters++;
-    if (JIT_UNLIKELY(v != 0)) {
-        if (v == 1)
-            JIT_JUMP(_JIT_EXIT);
-        *b = v - 1;
-    }
-    JIT_JUMP(_JIT_CONTINUE);
-}
-
 /* -- Native calls ----------------------------------------------------- */
 
 /* The helper (exit_call_native in jit/exit.c) rebuilds the interpreter's

@@ -6,13 +6,15 @@
 #                     build/fuzz/artifacts/, the growing corpora in
 #                     build/fuzz/corpus-*/ (seeded from tests/lang)
 #   make difftest     N random programs (default 1000, from SEED, default
-#                     the time) each run with -joff, -jstress and the
-#                     default, in one process (tests/fuzz/difftest.c,
-#                     DIFFTEST_FLAGS are its options, by default GC stress
-#                     for 1 program in 100 (-g), stack stress for 1 in 50
-#                     (-k), jitcheck on (-c)); any difference is saved
-#                     to /tmp/loxjit-diff/ and fails. make difftest-sh is
-#                     the same with a process per run (difftest.sh)
+#                     the time) each run with -joff and -jstress (one in
+#                     four also in the default mode), in one process
+#                     (tests/fuzz/difftest.c, about 470 programs per
+#                     second of one core); DIFFTEST_FLAGS are its options,
+#                     by default GC stress for 1 program in 100 (-g) and
+#                     stack stress for 1 in 50 (-k); -c adds -O jitcheck=1,
+#                     as the suite does, for a third more time. Any
+#                     difference is saved to /tmp/loxjit-diff/ and fails.
+#                     make difftest-sh: the same, a process per run
 #   make valgrind     memcheck on the golden tests of tests/fuzz/valgrind.list
 #                     (VALGRIND_N=50: on 50 spread over all of them instead)
 #
@@ -46,7 +48,7 @@ FUZZ_LIB_OBJS := $(patsubst %.c,build/fuzz/%.o,$(LIB_SRCS))
 FUZZ_TARGETS  := build/fuzz/fuzz_compile build/fuzz/fuzz_run
 GEN_LOX       := build/tools/gen_lox
 DIFFTEST      := build/release/difftest
-DIFFTEST_FLAGS ?= -g 100 -k 50 -c
+DIFFTEST_FLAGS ?= -g 100 -k 50
 FUZZ_SEED     := build/fuzz/seed
 
 build/fuzz/flags: FORCE
@@ -112,7 +114,7 @@ valgrind: $(BIN_release) $(RUN_GOLDEN)
 # -- Suites of `make test` ---------------------------------------------------
 
 SUITE_fuzz        = env FUZZ_FRESH=1 tests/fuzz/run_fuzz.sh $(FUZZ_CI_SECONDS) $(FUZZ_SEED) $(FUZZ_TARGETS) --
-SUITE_difftest    = $(DIFFTEST) -n $(DIFFTEST_CI) -p 0 $(DIFFTEST_FLAGS)
+SUITE_difftest    = $(DIFFTEST) -n $(DIFFTEST_CI) -p 0 $(DIFFTEST_FLAGS) -c
 SUITE_hostile     = tests/hostile/run.sh ./$(BIN_release)
 SUITE_stack-joff  = $(GOLDEN) --flags '-joff --stress-stack' ./$(BIN_release) $(GOLDEN_DIRS)
 SUITE_stack       = $(GOLDEN) --flags --stress-stack ./$(BIN_release) $(GOLDEN_DIRS)
