@@ -439,6 +439,55 @@ bool emit_ins(Emit *e, IRRef ref)
         it->exit = ins->snap;
         emit_settle(e, ref, d);
         return true;
+    case IR_CLOS: case IR_UCLOSE:
+        /* Like NALLOC; UCLOSE's result (nil) is not used. */
+        TRY(d = emit_out(e, ref));
+        it = item(e, (JitStencilId)(JIT_ST_call_native_r0 + d));
+        it->op0 = ref;
+        it->helper = (uint64_t)(uintptr_t)(ins->op == IR_CLOS ? ncall_closure : ncall_close);
+        it->exit = ins->snap;
+        emit_settle(e, ref, d);
+        return true;
+    case IR_CULOAD: {
+        /* emit_load's shape, the closure in a register. */
+        int s;
+        if (!live && ins->t == IRT_VAL)
+            return true;
+        TRY(a = emit_in(e, ins->a));
+        if (ins->t == IRT_VAL) {
+            TRY(s = emit_out(e, ref));
+        } else {
+            TRY(s = emit_scratch(e, 0));
+        }
+        item(e, stencil_id(JIT_T_load_cupval, s, a, 0))->op0 = ins->b;
+        if (ins->t == IRT_VAL) {
+            emit_settle(e, ref, s);
+            return true;
+        }
+        TRY(d = emit_out(e, ref));
+        if (ins->t == IRT_INT) {
+            item(e, stencil_id(JIT_T_guard_int, s, 0, 0))->exit = ins->snap;
+            item(e, stencil_id(JIT_T_mov, d, s, 0));
+        } else {
+            item(e, stencil_id(JIT_T_unbox_num, d, s, 0))->exit = ins->snap;
+        }
+        emit_settle(e, ref, d);
+        return true;
+    }
+    case IR_SSTORE: {
+        IRType t = (IRType)T->ir[ins->b].t;
+        if (ir_is_const(T, ins->b)) {
+            it = item(e, JIT_ST_store_k);
+            it->slot = (int)ins->a * 8;
+            it->k = ir_kvalue(T, ins->b);
+            return true;
+        }
+        TRY(a = emit_in(e, ins->b));
+        JitTemplate st = t == IRT_INT ? JIT_T_store_int : t == IRT_NUM ? JIT_T_store_num
+                                                                       : JIT_T_store_val;
+        item(e, stencil_id(st, a, 0, 0))->slot = (int)ins->a * 8;
+        return true;
+    }
     case IR_FTAB:
         TRY(a = emit_in(e, ins->b));
         it = item(e, (JitStencilId)(JIT_ST_alloc_fields_r0 + a));

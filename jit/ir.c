@@ -32,7 +32,7 @@ const char *const ir_type_names[] = {
 bool ir_can_exit(IROp op, IRType t)
 {
     switch (op) {
-    case IR_SLOAD: case IR_GLOAD: case IR_ULOAD: case IR_XLOAD:
+    case IR_SLOAD: case IR_GLOAD: case IR_ULOAD: case IR_XLOAD: case IR_CULOAD:
         return t == IRT_INT || t == IRT_NUM;
     case IR_ADD: case IR_SUB: case IR_MUL: case IR_MOD: case IR_NEG:
         return t == IRT_INT;
@@ -43,7 +43,7 @@ bool ir_can_exit(IROp op, IRType t)
     case IR_FLOAD: case IR_FSTORE: case IR_MCHECK: case IR_ILOAD: case IR_ISTORE:
     case IR_UNBOX: case IR_NCALL: case IR_LPUSH: case IR_LLEN:
     case IR_FADD: case IR_EQVAL: case IR_NEVAL: case IR_MVER: case IR_SLEN: case IR_RANGEF:
-    case IR_NALLOC: case IR_FTAB: case IR_BRECV: case IR_MFIND:
+    case IR_NALLOC: case IR_FTAB: case IR_BRECV: case IR_MFIND: case IR_CLOS: case IR_UCLOSE:
         return true;
     default:
         return false;

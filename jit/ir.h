@@ -121,7 +121,16 @@ enum { IRM_N, IRM_R, IRM_L };
     X(MVAL,   R, N, "the value of the map entry at address a (MFIND's)")     \
     X(MSETV,  R, R, "the value of the map entry at address a = b")      \
     /* Added by jit/opt.c. */                                                \
-    X(NOP,    N, N, "nothing: an instruction jit/opt.c made redundant")
+    X(NOP,    N, N, "nothing: an instruction jit/opt.c made redundant")    \
+    /* Closures capturing locals (jit/record.c, INVARIANT(alias)). */        \
+    X(SSTORE, L, R, "frame slot a = b: a slot a closure captures next")      \
+    X(CLOS,   L, R, "an NCALL_OP (a) CLOSURE of the function b capturing "   \
+                    "locals: without the state rebuilt when it cannot "      \
+                    "collect (jit/ncall.c, ncall_closure)")                  \
+    X(UCLOSE, L, L, "an NCALL_OP (a) closing the open upvalues at or above " \
+                    "frame slot b (ncall_close); never exits")                \
+    X(CULOAD, R, L, "upvalue b of the closure a (one the trace made); "      \
+                    "int/num exit on type")
 
 typedef enum {
 #define IR_OP_ENUM(name, ma, mb, doc) IR_##name,
@@ -196,6 +205,9 @@ typedef struct {
     Value closure;      /* the callee, a KVAL of the trace (so kept alive) */
     uint32_t base;      /* its slot 0, in slots from the trace's frame base */
     uint32_t ret_pc;    /* the caller's pc after the call */
+    bool fresh;         /* the callee is a closure the trace made (IR_CLOS):
+                        ** pushed as the one in its slot 0, whose function
+                        ** is closure's (jit/snap.c, push_frames) */
 } SnapFrame;
 
 /* -- Where each value lives in machine code (jit/emit.c) ---------------- */
@@ -237,11 +249,13 @@ typedef struct Trace {
     int nsframes, sframes_cap;
     LoopSlot *back;
     int nback;
-    /* A trace that ends at an inner loop's compiled back-edge instead of
-    ** looping: 1 + the snapshot its last stencil exits through (resuming
-    ** the interpreter at that JLOOP, which enters the inner trace); 0 for
-    ** a looping trace. A side trace whose path leaves the loop ends the
-    ** same way, resuming after the loop (jit/record.c, side_leave). */
+    /* A trace that ends at another loop's compiled back-edge instead of
+    ** looping: 1 + its link snapshot (resuming the interpreter at that
+    ** JLOOP), which its tail writes before jumping to that loop's trace
+    ** (ltarget below), or which its last stencil exits through when there
+    ** is no ltarget; 0 for a looping trace. A side trace whose path leaves
+    ** the loop ends with such an exit, resuming after the loop
+    ** (jit/record.c, side_leave). */
     int link;
     /* The back-edge's snapshot (snap_complete): every modified slot at the
     ** end of the body, resuming at the head; what the budget stop exits
@@ -254,13 +268,15 @@ typedef struct Trace {
     uint32_t msize;
     uint32_t head_off;  /* where the loop body starts in mcode */
     uint32_t nspill;
-    uint32_t entries;   /* times jit_run entered it */
+    uint32_t entries;   /* times jit_run entered it, or a run that
+                        ** reached it through a link left from it */
     uint64_t iters;     /* loop iterations it ran, over all entries */
     uint64_t side;      /* exits taken that did not end the loop */
     uint64_t ends;      /* entries that ended at a loop-ending exit */
 
     /* Side traces (jit/side.c). A side trace starts at exit `exit` of
-    ** `parent` and ends by jumping to the entry of `root`; fn, loop,
+    ** `parent` and ends by jumping to the entry of `root` (or of another
+    ** loop's trace, ltarget, or by an exit); fn, loop,
     ** start_pc and loop_pc are the root's. A root has parent NULL and
     ** root itself. INVARIANT(side-tree): a tree lives and dies as one
     ** (dropping a root drops every trace whose root it is), so these
@@ -277,7 +293,7 @@ typedef struct Trace {
     ** the frame first (jit/emit.c, emit_link_tail); NULL when it ends by
     ** exiting there. INVARIANT(link-target): dropping a tree drops every
     ** tree with a trace that jumps into it (trace.c, drop_tree), so this
-    ** never dangles. */
+    ** never dangles. Relied on by: emit.c (TGT_LINK), trace.c, side.c. */
     struct Trace *ltarget;
 } Trace;
 

@@ -10,6 +10,7 @@
 
 #include "jit/trace.h"
 #include "jit/verify.h"
+#include "vm/interp.h"
 #include "vm/memory.h"
 #include "vm/print.h"
 #include "vm/table_inline.h"
@@ -70,13 +71,17 @@ static Value run_op(VM *vm, CallFrame *f, Instr w)
         return NIL_VAL;
     }
     case OP_CLOSURE: {
-        /* Only closures that capture no local of this frame (record.c):
-        ** an open upvalue would alias a slot the trace keeps in a register. */
+        /* The slots it captures are in memory (IR_SSTORE before it,
+        ** INVARIANT(alias) in record_int.h): an upvalue opened on one
+        ** sees its current value. */
         ObjFunction *fn = AS_FUNCTION(f->consts[INS_BX(w)]);
         ObjClosure *cl = closure_new(vm, fn);
-        R[INS_A(w)] = obj_val(cl);
-        for (int u = 0; u < fn->nupvals; u++)
-            cl->upvals[u] = f->closure->upvals[fn->upvals[u].index];
+        R[INS_A(w)] = obj_val(cl);      /* rooted before capturing allocates */
+        for (int u = 0; u < fn->nupvals; u++) {
+            UpvalDesc d = fn->upvals[u];
+            cl->upvals[u] = d.is_local ? vm_capture_upval(vm, R + d.index)
+                                       : f->closure->upvals[d.index];
+        }
         return obj_val(cl);
     }
     case OP_CALL: {
@@ -240,5 +245,82 @@ uint64_t ncall_fields(JitCtx *ctx, Value *base, uint64_t ref, uint64_t inst)
     t->entries = e;
     t->mask = 3;
     t->count = 0;
+    return NIL_VAL;
+}
+
+/* IR_CLOS: CLOSURE of the function b capturing locals of its frame (the
+** snapshot's innermost one; the trace's own when there is none), whose
+** captured slots the trace wrote to memory first (IR_SSTORE). Without
+** the state rebuilt when the closure and the upvalues it opens cannot
+** collect: the same objects in the same order as the interpreter's. */
+uint64_t ncall_closure(JitCtx *ctx, Value *base, uint64_t ref, uint64_t unused)
+{
+    JitState *J = ctx->user;
+    VM *vm = J->vm;
+    const Trace *T = J->running;
+    const IRIns *ins = &T->ir[ref];
+    ObjFunction *fn = AS_FUNCTION(ir_kvalue(T, ins->b));
+    const Snapshot *sn = &T->snaps[ins->snap];
+    Value *fb = base;
+    ObjClosure *encl = vm->frames[vm->frame_count - 1].closure;
+    if (sn->nframe > 0) {
+        const SnapFrame *sf = &T->sframes[sn->fstart + sn->nframe - 1];
+        fb = base + sf->base;
+        encl = (ObjClosure *)as_obj(sf->closure);   /* guarded by identity */
+    }
+    size_t need = sizeof(ObjClosure) + sizeof(ObjUpvalue *) * (size_t)fn->nupvals;
+    for (int u = 0; u < fn->nupvals; u++)
+        if (fn->upvals[u].is_local)
+            need += sizeof(ObjUpvalue);     /* at most: some may be open */
+    if (vm->gc_stress || vm->bytes_allocated + need > vm->next_gc)
+        return exit_call_native(ctx, base, ref, unused);
+    ObjClosure *cl = (ObjClosure *)obj_try_alloc(
+        vm, sizeof(ObjClosure) + sizeof(ObjUpvalue *) * (size_t)fn->nupvals, OBJ_CLOSURE);
+    if (cl == NULL)
+        return exit_call_native(ctx, base, ref, unused);
+    cl->fn = fn;
+    cl->nupvals = fn->nupvals;
+    for (int u = 0; u < fn->nupvals; u++)
+        cl->upvals[u] = NULL;
+    for (int u = 0; u < fn->nupvals; u++) {
+        UpvalDesc d = fn->upvals[u];
+        if (!d.is_local) {
+            cl->upvals[u] = encl->upvals[d.index];
+            continue;
+        }
+        Value *slot = fb + d.index;
+        ObjUpvalue *prev = NULL, *o = vm->open_upvals;
+        while (o != NULL && o->location > slot) {
+            prev = o;
+            o = o->next;
+        }
+        if (o == NULL || o->location != slot) {
+            ObjUpvalue *nu = (ObjUpvalue *)obj_try_alloc(vm, sizeof(ObjUpvalue), OBJ_UPVALUE);
+            /* Past the heap cap (next_gc was checked): the slow way
+            ** raises, after allocating the closure again. */
+            if (nu == NULL)
+                return exit_call_native(ctx, base, ref, unused);
+            nu->location = slot;
+            nu->closed = NIL_VAL;
+            nu->next = o;
+            if (prev == NULL)
+                vm->open_upvals = nu;
+            else
+                prev->next = nu;
+            o = nu;
+        }
+        cl->upvals[u] = o;
+    }
+    return obj_val(cl);
+}
+
+/* IR_UCLOSE: CLOSE, or a RET that closes upvalues: the captured slots
+** already hold their values in memory (INVARIANT(alias)), so this is the
+** interpreter's vm_close_upvals as it is. Allocates nothing, never fails. */
+uint64_t ncall_close(JitCtx *ctx, Value *base, uint64_t ref, uint64_t unused)
+{
+    (void)unused;
+    JitState *J = ctx->user;
+    vm_close_upvals(J->vm, base + J->running->ir[ref].b);
     return NIL_VAL;
 }

@@ -381,7 +381,7 @@ bool rec_ins(JitState *J, const Instr *pc)
         (R->depth > 0 && f->closure != top->cl))
         return FAIL(&(Rec){.J = J}, JA_FLOW, NULL);
     Rec rr = {J, T, vm->stack + f->base, f->consts, (uint32_t)(pc - cur->code), -1, cur,
-              R->depth > 0 ? top->base : 0, 0};
+              R->depth > 0 ? top->base : 0, 0, 0, {0}, {0}};
     Rec *r = &rr;
     J->rec.at = r->at;
     J->rec.at_fn = cur;
@@ -402,6 +402,8 @@ bool rec_ins(JitState *J, const Instr *pc)
     const Instr *next = pc + 1;
     bool closed = false;
     IRRef x;
+    if (!rec_alias_begin(r))
+        return false;
 
     switch (INS_OP(i)) {
     /* -- Loads and moves -- */
@@ -441,6 +443,20 @@ bool rec_ins(JitState *J, const Instr *pc)
         break;
     case OP_GETUPVAL: {
         Value v = *f->closure->upvals[INS_B(i)]->location;
+        int g = alias_slot(r, f->closure->upvals[INS_B(i)]);
+        if (g >= 0) {
+            /* A slot of the trace's frames: its value (INVARIANT(alias)). */
+            set_slot(r, INS_A(i), get_slot(r, g - (int)r->off));
+            break;
+        }
+        if (R->depth > 0 && top->fresh) {
+            /* A closure the trace made: through the closure (CULOAD). */
+            x = emit(r, IR_CULOAD, type_of(v), R->slot[top->base], (IRRef)INS_B(i));
+            if (!x)
+                return false;
+            set_slot(r, INS_A(i), x);
+            break;
+        }
         if (R->depth > 0) {
             /* An inlined closure is a constant (guarded at its call), so
             ** its upvalue objects are too: load through their location. */
@@ -460,9 +476,14 @@ bool rec_ins(JitState *J, const Instr *pc)
         break;
     }
     case OP_SETUPVAL:
+        if (R->depth > 0 && top->fresh)
+            return FAIL(r, JA_NYIBC, "SETUPVAL in a closure the trace made");
         if (R->depth > 0) {
             int32_t k = ir_kraw(T, (uint64_t)(uintptr_t)&f->closure->upvals[INS_B(i)]->location);
+            int g = alias_slot(r, f->closure->upvals[INS_B(i)]);
             emit(r, IR_XSTORE, IRT_NONE, k, get_slot(r, INS_A(i)));
+            if (g >= 0)
+                alias_store(r, g, get_slot(r, INS_A(i)));   /* INVARIANT(alias) */
             break;
         }
         if (r->base[0] != obj_val(f->closure))
@@ -670,15 +691,17 @@ bool rec_ins(JitState *J, const Instr *pc)
         if (!rec_op(r, i, false))
             return false;
         break;
-    case OP_CLOSURE: {
-        ObjFunction *fn = AS_FUNCTION(r->K[INS_BX(i)]);
-        for (int u = 0; u < fn->nupvals; u++)
-            if (fn->upvals[u].is_local)
-                return FAIL(r, JA_NYIBC, "CLOSURE capturing a local");
-        if (!rec_op(r, i, true))
+    case OP_CLOSURE:
+        if (!rec_closure(r, i))
             return false;
         break;
-    }
+    case OP_CLOSE:
+        /* Nothing open there: nothing to do (the trace opens the same
+        ** upvalues as the recorder saw). */
+        if (alias_above(r, (int)r->off + (int)INS_A(i)) &&
+            !emit(r, IR_UCLOSE, IRT_NONE, NCALL_OP, (IRRef)(r->off + INS_A(i))))
+            return false;
+        break;
     case OP_GETINDEX: {
         Value o = r->base[INS_B(i)], idx = r->base[INS_C(i)];
         if (is_obj_type(o, OBJ_MAP)) {
@@ -766,6 +789,9 @@ bool rec_ins(JitState *J, const Instr *pc)
 
     if (J->phase != JS_RECORDING)
         return false;           /* a guard's snapshot aborted */
+    if (INS_OP(i) != OP_CLOSE && INS_OP(i) != OP_RET && INS_OP(i) != OP_RETNIL &&
+        !rec_alias_end(r))
+        return false;           /* INVARIANT(alias) */
     if (T->nir > jit_param(J, PARAM_maxrecord))
         return FAIL(r, JA_TRACEOV, NULL);
     if (closed)

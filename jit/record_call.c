@@ -54,6 +54,43 @@ bool rec_op(Rec *r, Instr i, bool writes_a)
     return true;
 }
 
+/* CLOSURE. One that captures no local is left to C (NCALL_OP). One that
+** does writes the slots it captures to memory first (IR_SSTORE:
+** INVARIANT(alias) from then on) and is made by IR_CLOS (ncall_closure:
+** without the state rebuilt when it cannot collect); if it captures its
+** own slot (a local function calling itself), the closure is written
+** there too, as the interpreter has it before capturing. */
+bool rec_closure(Rec *r, Instr i)
+{
+    Trace *T = r->T;
+    ObjFunction *fn = AS_FUNCTION(r->K[INS_BX(i)]);
+    bool captures = false, self = false;
+    const Recorder *R = &r->J->rec;
+    for (int u = 0; u < fn->nupvals; u++) {
+        UpvalDesc d = fn->upvals[u];
+        /* ncall_closure finds an inlined frame's closure as recorded. */
+        if (!d.is_local && R->depth > 0 && R->fr[R->depth].fresh)
+            return FAIL(r, JA_NYIBC, "CLOSURE in a closure the trace made");
+        if (!d.is_local)
+            continue;
+        captures = true;
+        if (d.index == INS_A(i)) {
+            self = true;
+            continue;
+        }
+        ir_emit(T, IR_SSTORE, IRT_NONE, (IRRef)(r->off + d.index), get_slot(r, d.index));
+    }
+    if (!captures)
+        return rec_op(r, i, true);
+    IRRef x = emit(r, IR_CLOS, IRT_VAL, NCALL_OP, ir_kval(T, obj_val(fn)));
+    if (!x)
+        return false;
+    if (self)
+        ir_emit(T, IR_SSTORE, IRT_NONE, (IRRef)(r->off + INS_A(i)), x);
+    set_slot(r, (int)INS_A(i), x);
+    return true;
+}
+
 /* Guard that slot s holds the object v (identity). */
 static bool guard_is(Rec *r, int s, Value v)
 {
@@ -254,7 +291,19 @@ static bool rec_enter(Rec *r, Instr i, ObjClosure *cl, bool method, const Instr 
         return FAIL(r, JA_DEPTH, NULL);
     IRRef c = get_slot(r, a);
     IRRef k = ir_kval(T, fv);
-    if (!method && !guard(r, ir_emit(T, IR_EQV, IRT_VAL, c, T->ir[k].a)))
+    /* A closure the trace made (CLOSURE, run in C) is a new one each time:
+    ** its identity guard would fail every iteration. */
+    /* A closure the trace made (IR_CLOS) is a new one each time: not
+    ** guarded (its function is the CLOSURE's, b); its frame is pushed
+    ** with it at an exit (SnapFrame.fresh) and its upvalues are loaded
+    ** through it (CULOAD). One made in C (NCALL_OP) would fail an
+    ** identity guard every time. */
+    bool fresh = !method && T->ir[c].op == IR_CLOS;
+    if (fresh && ir_kvalue(T, T->ir[c].b) != obj_val(fn))
+        return FAIL(r, JA_CALLEE, "a closure of another function");
+    if (!method && T->ir[c].op == IR_NCALL && T->ir[c].a == NCALL_OP)
+        return FAIL(r, JA_CALLEE, "a closure made in the trace");
+    if (!method && !fresh && !guard(r, ir_emit(T, IR_EQV, IRT_VAL, c, T->ir[k].a)))
         return false;
     for (int s = 1; s <= argc; s++)
         get_slot(r, a + s);
@@ -265,6 +314,7 @@ static bool rec_enter(Rec *r, Instr i, ObjClosure *cl, bool method, const Instr 
     }
     R->depth++;
     R->fr[R->depth].cl = cl;
+    R->fr[R->depth].fresh = fresh;
     R->fr[R->depth].base = nb;
     R->fr[R->depth].ret_pc = r->at + 1;
     *next = fn->code;
@@ -278,11 +328,12 @@ static bool rec_enter(Rec *r, Instr i, ObjClosure *cl, bool method, const Instr 
 bool rec_return(Rec *r, Instr i, const Instr **next)
 {
     Recorder *R = &r->J->rec;
-    VM *vm = r->J->vm;
     if (R->depth == 0)
         return FAIL(r, JA_LEAVE, NULL);
-    if (vm->open_upvals != NULL && vm->open_upvals->location >= r->base)
-        return FAIL(r, JA_UPVAL, NULL);
+    /* The callee's captured slots are in memory (INVARIANT(alias)). */
+    if (alias_above(r, (int)r->off) &&
+        !emit(r, IR_UCLOSE, IRT_NONE, NCALL_OP, (IRRef)r->off))
+        return false;
     IRRef v = INS_OP(i) == OP_RET ? get_slot(r, (int)INS_A(i)) : ir_kval(r->T, NIL_VAL);
     RecFrame *fr = &R->fr[R->depth];
     for (uint32_t s = fr->base + 1; s < JIT_MAXSLOT; s++) {

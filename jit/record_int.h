@@ -12,6 +12,9 @@
 
 #include "jit/trace.h"
 
+/* Captured slots the recorder tracks at once (more: NYI). */
+#define REC_MAXALIAS 16
+
 /* The state of the instruction being recorded. */
 typedef struct {
     JitState *J;
@@ -25,6 +28,9 @@ typedef struct {
     uint32_t link_at;   /* 1 + the pc of an inner loop's JLOOP word the
                         ** instruction's branch jumps through (rec_link,
                         ** once the instruction is recorded); 0: none */
+    int nalias;         /* the captured slots before the instruction */
+    int alias_g[REC_MAXALIAS];      /* (rec_alias_begin): slot, */
+    IRRef alias_ref[REC_MAXALIAS];  /* and the ref it held */
 } Rec;
 
 #define FAIL(r, why, detail) (trace_abort((r)->J, (why), (detail)), false)
@@ -142,12 +148,92 @@ static inline IRRef map_entry(Rec *r, IRRef mr, IRRef kr, bool found)
     return e;
 }
 
+/* -- Captured slots ------------------------------------------------------
+** A slot of the trace's frames that an open upvalue points at (captured by
+** a closure made before the trace entered, or by a CLOSURE in it) is read
+** and written by that closure through memory. INVARIANT(alias): such a
+** slot holds in memory the value the trace has for it, until the CLOSE
+** or RET that closes it. It does at the entry, and a CLOSURE writes the
+** slots it captures first (IR_SSTORE, rec_closure); the recorder keeps it
+** so: an instruction that writes such a slot aborts (NYI; checked around
+** each instruction, rec_alias_begin/_end), and an inlined closure's
+** SETUPVAL through it stores to memory and maps the slot to the stored
+** value (its GETUPVAL reads the slot). Closing (IR_UCLOSE) then copies
+** memory, without the state rebuilt. The open upvalues are the
+** interpreter's while recording; the trace follows the same path, so it
+** opens and closes the same ones. */
+
+/* The trace's slot 0 in the stack (where its frame begins). */
+static inline Value *rec_frame0(const Rec *r)
+{
+    VM *vm = r->J->vm;
+    return vm->stack + vm->frames[r->J->rec.frame].base;
+}
+
+/* The slot (from the trace's frame) an upvalue points at, or -1. */
+static inline int alias_slot(const Rec *r, const ObjUpvalue *u)
+{
+    Value *b = rec_frame0(r);
+    if (u->location == &u->closed || u->location < b || u->location >= b + JIT_MAXSLOT)
+        return -1;
+    return (int)(u->location - b);
+}
+
+/* Whether an open upvalue points at the trace's slots at or above g. */
+static inline bool alias_above(const Rec *r, int g)
+{
+    ObjUpvalue *u = r->J->vm->open_upvals;
+    return u != NULL && u->location >= rec_frame0(r) + g;
+}
+
+/* Before an instruction: remember the captured slots and their refs. */
+static inline bool rec_alias_begin(Rec *r)
+{
+    r->nalias = 0;
+    for (ObjUpvalue *u = r->J->vm->open_upvals; u != NULL; u = u->next) {
+        if (u->location < rec_frame0(r))
+            break;              /* sorted by location, descending */
+        int g = alias_slot(r, u);
+        if (g < 0)
+            return FAIL(r, JA_NYIBC, "a captured slot past the trace's frames");
+        if (r->nalias == REC_MAXALIAS)
+            return FAIL(r, JA_NYIBC, "so many captured slots");
+        r->alias_g[r->nalias] = g;
+        r->alias_ref[r->nalias++] = r->J->rec.slot[g];
+    }
+    return true;
+}
+
+/* After it: abort if it wrote a captured slot (only in a register). A
+** first read (an SLOAD now mapped) is not a write. */
+static inline bool rec_alias_end(Rec *r)
+{
+    const Recorder *R = &r->J->rec;
+    for (int k = 0; k < r->nalias; k++) {
+        IRRef was = r->alias_ref[k], now = R->slot[r->alias_g[k]];
+        if (now != was && !(was == 0 && now == R->sload[r->alias_g[k]]))
+            return FAIL(r, JA_NYIBC, "a write to a captured slot");
+    }
+    return true;
+}
+
+/* A SETUPVAL through an upvalue aliasing trace slot g: g holds v now. */
+static inline void alias_store(Rec *r, int g, IRRef v)
+{
+    r->J->rec.slot[g] = v;
+    r->J->rec.modified[g] = 1;
+    for (int k = 0; k < r->nalias; k++)
+        if (r->alias_g[k] == g)
+            r->alias_ref[k] = v;
+}
+
 /* -- Handlers shared between the recorder's files ------------------------ */
 
 /* jit/record.c */
 bool rec_branch(Rec *r, bool taken, const Instr **next, bool *closed);
 
 /* jit/record_call.c */
+bool rec_closure(Rec *r, Instr i);
 bool rec_op(Rec *r, Instr i, bool writes_a);
 bool rec_call(Rec *r, Instr i, const Instr **next);
 bool rec_superinvoke(Rec *r, Instr i, const Instr **next);

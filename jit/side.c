@@ -71,9 +71,11 @@ static bool eligible(const Trace *X, int n)
 {
     const Snapshot *sn = &X->snaps[n];
     /* Exit 0 is the entry's type guards: a side trace there would be
-    ** another root. A root that links to an inner loop gets none (not
-    ** yet): its exits stay with the interpreter, and JA_SHORT judges it. */
-    if (n == 0 || X->root->link != 0 || X->xstate == NULL || (X->xstate[n] & XS_BLACK))
+    ** another root. A root that links to an inner loop only while a budget
+    ** is set goes through the interpreter at every iteration: its exits
+    ** stay with the interpreter, and JA_SHORT judges it. */
+    if (n == 0 || (X->root->link != 0 && X->root->ltarget == NULL) || X->xstate == NULL ||
+        (X->xstate[n] & XS_BLACK))
         return false;
     if (!sn->leaves)
         return true;
@@ -171,8 +173,16 @@ void side_penalize(JitState *J, Trace *T, JitAbort why)
     if (why == JA_FLUSHED)
         return;                 /* the parent goes away with it */
     int tries = (P->xstate[n] & XS_TRIES) + 1;
-    if (why == JA_INNER || why == JA_LEAVE)
+    /* A side trace of a loop-ending exit (it roams, jit/record.c) that met
+    ** a loop without a trace may find it compiled at a later try: an
+    ** outer loop gets hot after its inner loop's end does. One that left
+    ** could only do so by returning from the function: after this loop
+    ** the function returns, with no loop to link to, every time. */
+    bool ends = P->snaps[n].leaves;
+    if ((why == JA_INNER && !ends) || why == JA_LEAVE)
         tries += 2;
+    if (why == JA_LEAVE && ends)
+        tries = XS_TRIES;
     if (tries > XS_TRIES)
         tries = XS_TRIES;
     P->xstate[n] = (uint8_t)((P->xstate[n] & ~XS_TRIES) | tries);

@@ -51,6 +51,7 @@ int snap_take(JitState *J, Trace *T, uint32_t pc)
             sf->closure = obj_val(J->rec.fr[d].cl);
             sf->base = J->rec.fr[d].base;
             sf->ret_pc = J->rec.fr[d].ret_pc;
+            sf->fresh = J->rec.fr[d].fresh;
         }
     }
     if (T->nsmap + n > T->smap_cap) {
@@ -203,6 +204,8 @@ static const Instr *push_frames(const Trace *T, const Snapshot *sn, VM *vm, Valu
         if (k > 0)
             caller->ip = caller->closure->fn->code + sf->ret_pc;
         uint32_t at = root + sf->base;
+        if (sf->fresh)          /* its slot 0 was written just before */
+            cl = AS_CLOSURE(vm->stack[at]);
         uint32_t top = at + (uint32_t)cl->fn->maxslots;
         if (top < vm->stack_top)
             top = vm->stack_top;

@@ -133,6 +133,7 @@
     X(store_global, R,   "(*(Value **)CONST)[OPERAND0] = r, a raw Value")      \
     X(load_upval,   r,   "r = upvalue OPERAND0 of the closure in base[0]")     \
     X(store_upval,  R,   "upvalue OPERAND0 of the closure in base[0] = r")     \
+    X(load_cupval,  rR,  "r_d = upvalue OPERAND0 of the closure Value r_a")    \
     X(guard_truthy, R,   "exits unless the Value in r is truthy")             \
     X(guard_falsey, R,   "exits unless the Value in r is nil or false")       \
     X(guard_nval,   R,   "exits if r == CONST")                               \

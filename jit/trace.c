@@ -462,8 +462,23 @@ void trace_finish(JitState *J)
 
 /* -- Running -------------------------------------------------------------- */
 
-/* Whether root T was dropped for what its runs so far show. */
-static bool judge(JitState *J, Trace *T)
+/* Drop root T for reason why (jit_run, judge). */
+static __attribute__((noinline)) void drop_judged(JitState *J, Trace *T, JitAbort why)
+{
+    ObjFunction *fn = T->fn;
+    if (J->vm->jit_opts.verbose)
+        fprintf(stderr, "[jit] trace %d dropped at %s:%d: %s\n", T->no, trace_source(J, fn),
+                trace_line(fn, T->start_pc), abort_msgs[why]);
+    J->n_aborts++;
+    uint32_t loop_pc = T->loop_pc;
+    int loop = T->loop;
+    drop_tree(J, T, J->vm->hotloop);
+    penalize(J, fn, loop, loop_pc, why);
+}
+
+/* Whether root T was dropped for what its runs so far show (inline: it
+** runs after every trace's run). */
+static inline bool judge(JitState *J, Trace *T)
 {
     /* Entry guards failing again and again: the loop now starts with
     ** other types than the trace was recorded for. Drop the trace, so the
@@ -482,15 +497,7 @@ static bool judge(JitState *J, Trace *T)
         why = JA_SHORT;
     if (why == JA__COUNT)
         return false;
-    ObjFunction *fn = T->fn;
-    if (J->vm->jit_opts.verbose)
-        fprintf(stderr, "[jit] trace %d dropped at %s:%d: %s\n", T->no, trace_source(J, fn),
-                trace_line(fn, T->start_pc), abort_msgs[why]);
-    J->n_aborts++;
-    uint32_t loop_pc = T->loop_pc;
-    int loop = T->loop;
-    drop_tree(J, T, J->vm->hotloop);
-    penalize(J, fn, loop, loop_pc, why);
+    drop_judged(J, T, why);
     return true;
 }
 

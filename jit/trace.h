@@ -66,6 +66,8 @@ typedef struct {
     ObjClosure *cl;               /* the callee (guarded by identity) */
     uint32_t base;                /* its slot 0, from the trace's base */
     uint32_t ret_pc;              /* the caller's pc after the CALL */
+    bool fresh;                   /* cl is the one recorded of a closure
+                                  ** the trace makes (not guarded) */
 } RecFrame;
 
 typedef struct {
@@ -172,6 +174,8 @@ uint64_t exit_call_native(JitCtx *ctx, Value *base, uint64_t ref, uint64_t unuse
 ** without the state rebuilt when no collection can happen). */
 uint64_t ncall_alloc(JitCtx *ctx, Value *base, uint64_t ref, uint64_t unused);
 uint64_t ncall_fields(JitCtx *ctx, Value *base, uint64_t ref, uint64_t inst);
+uint64_t ncall_closure(JitCtx *ctx, Value *base, uint64_t ref, uint64_t unused);
+uint64_t ncall_close(JitCtx *ctx, Value *base, uint64_t ref, uint64_t unused);
 
 /* NCALL's a: how the callee is found. */
 enum { NCALL_CALL, NCALL_MODULE, NCALL_METHOD, NCALL_OP };

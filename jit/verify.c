@@ -302,7 +302,8 @@ static const char *verify(const Trace *T, int n, const JitCtx *ctx, const Value 
                          k, sf->ret_pc);
         const ObjClosure *cl = (const ObjClosure *)as_obj(sf->closure);
         const CallFrame *pf = &vm->frames[rooti + 1 + (int)k];
-        if (restored && (pf->closure != cl || pf->base != root + sf->base))
+        if (restored && ((pf->closure != cl && !(sf->fresh && pf->closure->fn == cl->fn)) ||
+                         pf->base != root + sf->base))
             return fault(buf, len, "inlined frame %u was pushed with base %u, not %u", k,
                          pf->base, root + sf->base);
         fn = cl->fn;

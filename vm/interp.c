@@ -154,6 +154,11 @@ static ObjUpvalue *capture_upval(VM *vm, Value *slot)
     return nu;
 }
 
+ObjUpvalue *vm_capture_upval(VM *vm, Value *slot)
+{
+    return capture_upval(vm, slot);
+}
+
 void vm_close_upvals(VM *vm, Value *last)
 {
     while (vm->open_upvals != NULL && vm->open_upvals->location >= last) {

@@ -25,6 +25,10 @@ void vm_push_frame(VM *vm, ObjClosure *cl, uint32_t at, int argc);
 /* Close every open upvalue at or above `last`. */
 void vm_close_upvals(VM *vm, Value *last);
 
+/* The open upvalue of slot (made and linked in if there is none): what
+** CLOSURE captures; for the JIT's CLOSURE run in C (jit/ncall.c). */
+ObjUpvalue *vm_capture_upval(VM *vm, Value *slot);
+
 /* The one-byte string for byte b (cached, see VM.byte_strings). */
 static inline ObjString *vm_byte_string(VM *vm, uint8_t b) { return vm->byte_strings[b]; }
 

@@ -2,7 +2,7 @@
 ** globals and upvalues, truthiness and identity guards, the int32 floored
 ** modulo, the exact double-to-int conversion, and a constant store.
 **
-** Written against template.h like the other groups. Two of them walk VM
+** Written against template.h like the other groups. Some of them walk VM
 ** structures (the globals array, a closure's upvalues); they include
 ** vm/object.h for the layouts, which is plain data and compiles as well
 ** with clang as with the program's compiler.
@@ -41,6 +41,14 @@ JIT_TEMPLATE(load_upval, uint64_t *d)
 JIT_TEMPLATE(store_upval, uint64_t a)
 {
     *jit_upval(base)->location = a;
+    return true;
+}
+
+/* Of a closure the trace made (IR_CULOAD), in a register. */
+JIT_TEMPLATE(load_cupval, uint64_t *d, uint64_t a)
+{
+    ObjClosure *cl = (ObjClosure *)(uintptr_t)(a & ~LX_TAG_MASK);
+    *d = *cl->upvals[(uint32_t)JIT_OPERAND(0)]->location;
     return true;
 }
 

@@ -541,12 +541,20 @@ static void escape_stmt(const Scope *sc)
     line("if (%s) %s;", c.s, chance(40) ? "break" : "continue");
 }
 
-/* A function declared inside the loop body, capturing the counter. */
+/* A function declared inside the loop body, capturing the counter; or one
+** that writes a variable of the loop's scope through its upvalue (never a
+** counter: counters are written only by their own loops), called at once. */
 static void local_fun_stmt(const Scope *sc)
 {
     if (sc->nany == 0)
         return;
     int id = var_id++;
+    if (sc->nnum > 0 && chance(50)) {
+        const char *v = pick(sc->num, sc->nnum);
+        line("fun lw%d() { %s = (%s * 3 + 1) %% 65521; return %s; }", id, v, v, v);
+        line("print lw%d() + %s;", id, v);
+        return;
+    }
     Expr e = {{0}};
     num_expr(&e, sc, 2);
     line("fun lf%d(z) { return z + %s; }", id, e.s);

@@ -206,7 +206,7 @@ static ObjClosure *inline_g(Fixture *f)
     while (call < (uint32_t)f->fn->ncode && INS_OP(f->fn->code[call]) != OP_CALL)
         call++;
     assert_true(call < (uint32_t)f->fn->ncode);
-    f->fr[0] = (SnapFrame){obj_val(cl), 1, call + 1};
+    f->fr[0] = (SnapFrame){obj_val(cl), 1, call + 1, false};
     f->T.nsframes = 1;
     f->sn[0].nframe = 1;
     f->sn[0].pc = 0;
