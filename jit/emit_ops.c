@@ -173,6 +173,27 @@ static const JitTemplate num_cmp[] = {JIT_T_lt_num,  JIT_T_le_num,  JIT_T_gt_num
 /* a OP b == b MIRROR(OP) a, for swapping a constant to the right. */
 static const IROp mirror[] = {IR_GT, IR_GE, IR_LT, IR_LE, IR_EQ, IR_NE};
 
+/* The tail of every load: the boxed Value sits in register s; a VAL result
+** is s itself, an int or a double is checked (exiting through the load's
+** snapshot) and unboxed into the result's home. */
+static bool emit_typed(Emit *e, IRRef ref, const IRIns *ins, int s)
+{
+    if (ins->t == IRT_VAL) {
+        emit_settle(e, ref, s);
+        return true;
+    }
+    int d;
+    TRY(d = emit_out(e, ref));
+    if (ins->t == IRT_INT) {
+        item(e, stencil_id(JIT_T_guard_int, s, 0, 0))->exit = ins->snap;
+        item(e, stencil_id(JIT_T_mov, d, s, 0));
+    } else {
+        item(e, stencil_id(JIT_T_unbox_num, d, s, 0))->exit = ins->snap;
+    }
+    emit_settle(e, ref, d);
+    return true;
+}
+
 static bool emit_load(Emit *e, IRRef ref, IRIns *ins, JitTemplate load)
 {
     VM *vm = e->J->vm;
@@ -189,20 +210,7 @@ static bool emit_load(Emit *e, IRRef ref, IRIns *ins, JitTemplate load)
         it->op0 = 0;            /* load_global reads (*(Value **)k)[0] */
         it->k = e->T->k[ins->a];
     }
-    if (ins->t == IRT_VAL) {
-        emit_settle(e, ref, s);
-        return true;
-    }
-    int d;
-    TRY(d = emit_out(e, ref));
-    if (ins->t == IRT_INT) {
-        item(e, stencil_id(JIT_T_guard_int, s, 0, 0))->exit = ins->snap;
-        item(e, stencil_id(JIT_T_mov, d, s, 0));
-    } else {
-        item(e, stencil_id(JIT_T_unbox_num, d, s, 0))->exit = ins->snap;
-    }
-    emit_settle(e, ref, d);
-    return true;
+    return emit_typed(e, ref, ins, s);
 }
 
 bool emit_ins(Emit *e, IRRef ref)
@@ -460,19 +468,7 @@ bool emit_ins(Emit *e, IRRef ref)
             TRY(s = emit_scratch(e, 0));
         }
         item(e, stencil_id(JIT_T_load_cupval, s, a, 0))->op0 = ins->b;
-        if (ins->t == IRT_VAL) {
-            emit_settle(e, ref, s);
-            return true;
-        }
-        TRY(d = emit_out(e, ref));
-        if (ins->t == IRT_INT) {
-            item(e, stencil_id(JIT_T_guard_int, s, 0, 0))->exit = ins->snap;
-            item(e, stencil_id(JIT_T_mov, d, s, 0));
-        } else {
-            item(e, stencil_id(JIT_T_unbox_num, d, s, 0))->exit = ins->snap;
-        }
-        emit_settle(e, ref, d);
-        return true;
+        return emit_typed(e, ref, ins, s);
     }
     case IR_SSTORE: {
         IRType t = (IRType)T->ir[ins->b].t;

@@ -42,18 +42,7 @@ JIT_STENCIL(exit_stub)
 JIT_STENCIL(exit_common)
 {
     ctx->iters = (uint32_t)jit_num_to_bits(f7);
-    ctx->gpr[0] = r0;
-    ctx->gpr[1] = r1;
-    ctx->gpr[2] = r2;
-    ctx->gpr[3] = r3;
-    ctx->fpr[0] = f0;
-    ctx->fpr[1] = f1;
-    ctx->fpr[2] = f2;
-    ctx->fpr[3] = f3;
-    ctx->fpr[4] = f4;
-    ctx->fpr[5] = f5;
-    ctx->fpr[6] = f6;
-    ctx->fpr[7] = f7;
+    JIT_SAVE_REGS();
     return _JIT_HELPER_EXIT(ctx, base);
 }
 

@@ -129,18 +129,7 @@ JIT_TEMPLATE(num_to_int, uint64_t *d, double a)
 #define JIT_CALL_NATIVE(reg)                                                  \
     JIT_STENCIL(call_native_##reg)                                            \
     {                                                                         \
-        ctx->gpr[0] = r0;                                                     \
-        ctx->gpr[1] = r1;                                                     \
-        ctx->gpr[2] = r2;                                                     \
-        ctx->gpr[3] = r3;                                                     \
-        ctx->fpr[0] = f0;                                                     \
-        ctx->fpr[1] = f1;                                                     \
-        ctx->fpr[2] = f2;                                                     \
-        ctx->fpr[3] = f3;                                                     \
-        ctx->fpr[4] = f4;                                                     \
-        ctx->fpr[5] = f5;                                                     \
-        ctx->fpr[6] = f6;                                                     \
-        ctx->fpr[7] = f7;                                                     \
+        JIT_SAVE_REGS();                                                      \
         uint64_t v_ = _JIT_HELPER(ctx, base, (uint64_t)(uint32_t)JIT_OPERAND(0), 0); \
         if (JIT_UNLIKELY(v_ == UNDEF_VAL))                                    \
             JIT_JUMP(_JIT_EXIT);                                              \
@@ -471,18 +460,7 @@ JIT_TEMPLATE(bound_recv, uint64_t *d, uint64_t a, uint64_t b)
 #define JIT_ALLOC_FIELDS(reg)                                                 \
     JIT_STENCIL(alloc_fields_##reg)                                           \
     {                                                                         \
-        ctx->gpr[0] = r0;                                                     \
-        ctx->gpr[1] = r1;                                                     \
-        ctx->gpr[2] = r2;                                                     \
-        ctx->gpr[3] = r3;                                                     \
-        ctx->fpr[0] = f0;                                                     \
-        ctx->fpr[1] = f1;                                                     \
-        ctx->fpr[2] = f2;                                                     \
-        ctx->fpr[3] = f3;                                                     \
-        ctx->fpr[4] = f4;                                                     \
-        ctx->fpr[5] = f5;                                                     \
-        ctx->fpr[6] = f6;                                                     \
-        ctx->fpr[7] = f7;                                                     \
+        JIT_SAVE_REGS();                                                      \
         uint64_t v_ = _JIT_HELPER(ctx, base, (uint64_t)(uint32_t)JIT_OPERAND(0), reg); \
         if (JIT_UNLIKELY(v_ == UNDEF_VAL))                                    \
             JIT_JUMP(_JIT_EXIT);                                              \

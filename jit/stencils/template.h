@@ -59,6 +59,24 @@
 #define JIT_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define JIT_INLINE      static inline __attribute__((always_inline))
 
+/* Every value register into the JitCtx, where C code called from the trace
+** (an exit, a native call) reads them to rebuild the interpreter's state. */
+#define JIT_SAVE_REGS()                                                      \
+    do {                                                                     \
+        ctx->gpr[0] = r0;                                                    \
+        ctx->gpr[1] = r1;                                                    \
+        ctx->gpr[2] = r2;                                                    \
+        ctx->gpr[3] = r3;                                                    \
+        ctx->fpr[0] = f0;                                                    \
+        ctx->fpr[1] = f1;                                                    \
+        ctx->fpr[2] = f2;                                                    \
+        ctx->fpr[3] = f3;                                                    \
+        ctx->fpr[4] = f4;                                                    \
+        ctx->fpr[5] = f5;                                                    \
+        ctx->fpr[6] = f6;                                                    \
+        ctx->fpr[7] = f7;                                                    \
+    } while (0)
+
 /* -- Holes ------------------------------------------------------------- */
 
 /* Data holes are weak so clang cannot assume their address is non-null
