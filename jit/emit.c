@@ -137,6 +137,29 @@ static bool emit_move(Emit *e, const Move *m)
     return true;
 }
 
+/* Store one back-edge slot's value into the frame, boxed by its type (a
+** constant as its boxed bits). */
+static bool emit_store_back(Emit *e, const LoopSlot *ls)
+{
+    const Trace *T = e->T;
+    e->busy[0] = e->busy[1] = 0;
+    IRRef v = ls->val;
+    int slot = ls->slot * 8;
+    if (ir_is_const(T, v)) {
+        Item *it = item(e, JIT_ST_store_k);
+        it->slot = slot;
+        it->k = ir_kvalue(T, v);
+        return true;
+    }
+    int a;
+    TRY(a = emit_in(e, v));
+    IRType t = (IRType)T->ir[v].t;
+    JitTemplate st = t == IRT_INT ? JIT_T_store_int
+                   : t == IRT_NUM ? JIT_T_store_num : JIT_T_store_val;
+    item(e, stencil_id(st, a, 0, 0))->slot = slot;
+    return true;
+}
+
 /* Whether every snapshot but the entry's writes slot. */
 static bool in_every_snapshot(const Trace *T, uint32_t slot)
 {
@@ -162,21 +185,8 @@ static bool emit_backedge(Emit *e)
     for (int b = 0; b < T->nback; b++) {
         if (T->back[b].sload != 0 || in_every_snapshot(T, T->back[b].slot))
             continue;
-        e->busy[0] = e->busy[1] = 0;
-        IRRef v = T->back[b].val;
-        int slot = T->back[b].slot * 8;
-        IRIns *ins = &T->ir[v];
-        if (ir_is_const(T, v)) {
-            Item *it = item(e, JIT_ST_store_k);
-            it->slot = slot;
-            it->k = ir_kvalue(T, v);
-            continue;
-        }
-        int a;
-        TRY(a = emit_in(e, v));
-        JitTemplate st = ins->t == IRT_INT ? JIT_T_store_int
-                       : ins->t == IRT_NUM ? JIT_T_store_num : JIT_T_store_val;
-        item(e, stencil_id(st, a, 0, 0))->slot = slot;
+        if (!emit_store_back(e, &T->back[b]))
+            return false;
     }
     /* The iteration count, for the JA_SHORT heuristic of jit/trace.c: f7
     ** counts up, an independent 1-cycle chain; exit_common hands it on in
@@ -439,21 +449,8 @@ static bool emit_side_tail(Emit *e)
     Trace *T = e->T;
     e->pos = T->nir;
     for (int b = 0; b < T->nback; b++) {
-        e->busy[0] = e->busy[1] = 0;
-        IRRef v = T->back[b].val;
-        int slot = T->back[b].slot * 8;
-        if (ir_is_const(T, v)) {
-            Item *it = item(e, JIT_ST_store_k);
-            it->slot = slot;
-            it->k = ir_kvalue(T, v);
-            continue;
-        }
-        int a;
-        TRY(a = emit_in(e, v));
-        IRType t = (IRType)T->ir[v].t;
-        JitTemplate st = t == IRT_INT ? JIT_T_store_int
-                       : t == IRT_NUM ? JIT_T_store_num : JIT_T_store_val;
-        item(e, stencil_id(st, a, 0, 0))->slot = slot;
+        if (!emit_store_back(e, &T->back[b]))
+            return false;
     }
     item(e, JIT_ST_count_iter);
     /* The root's check too: iterations through here skip its back-edge. */

@@ -277,11 +277,9 @@ void *lx_try_alloc(VM *vm, size_t size)
     return p;
 }
 
-Obj *obj_try_alloc(VM *vm, size_t size, ObjType type)
+/* A new object's header, and onto the list the sweep walks. */
+static Obj *obj_link(VM *vm, Obj *o, ObjType type)
 {
-    Obj *o = lx_try_alloc(vm, size);
-    if (o == NULL)
-        return NULL;
     o->type = (uint8_t)type;
     o->marked = 0;
     o->flags = 0;
@@ -290,15 +288,15 @@ Obj *obj_try_alloc(VM *vm, size_t size, ObjType type)
     return o;
 }
 
+Obj *obj_try_alloc(VM *vm, size_t size, ObjType type)
+{
+    Obj *o = lx_try_alloc(vm, size);
+    return o == NULL ? NULL : obj_link(vm, o, type);
+}
+
 Obj *obj_alloc(VM *vm, size_t size, ObjType type)
 {
-    Obj *o = lx_realloc(vm, NULL, 0, size);
-    o->type = (uint8_t)type;
-    o->marked = 0;
-    o->flags = 0;
-    o->next = vm->objects;
-    vm->objects = o;
-    return o;
+    return obj_link(vm, lx_realloc(vm, NULL, 0, size), type);
 }
 
 /* -- Marking --------------------------------------------------------- */
