@@ -16,26 +16,9 @@
 #include "jit/stencil.h"
 #include "jit/trace.h"
 #include "vm/vm.h"
+#include "tests/unit/jit_harness.h"
 
-static VM *jit_vm(void)
-{
-    VM *vm = vm_new();
-    assert_non_null(vm);
-    param_defaults(&vm->jit_opts);
-    vm->hotloop = (uint16_t)vm->jit_opts.param[PARAM_hotloop];
-    return vm;
-}
 
-static void run(VM *vm, const char *src)
-{
-    FILE *saved = stdout;
-    stdout = fopen("/dev/null", "w");
-    assert_non_null(stdout);
-    LxResult r = vm_interpret(vm, src, strlen(src), "<test>");
-    fclose(stdout);
-    stdout = saved;
-    assert_int_equal(r, LX_OK);
-}
 
 /* Where the jmp of exit stub n of T goes now. */
 static const uint8_t *stub_target(const Trace *T, int n)
@@ -60,7 +43,7 @@ static const uint8_t *stub_target(const Trace *T, int n)
 static void alternating_branch_gets_a_side_trace(void **state)
 {
     (void)state;
-    VM *vm = jit_vm();
+    VM *vm = jit_vm(false);
     run(vm, "var a = 0; var b = 0;\n"
             "for (var i = 0; i < 20000; i = i + 1) {\n"
             "  if (i % 2 == 0) a = a + 1; else b = b + 2;\n"
@@ -137,7 +120,7 @@ static void side_link_checks_the_stub(void **state)
 static void leaving_side_path_compiles(void **state)
 {
     (void)state;
-    VM *vm = jit_vm();
+    VM *vm = jit_vm(false);
     run(vm, "fun f(n) { var s = 0;\n"
             "  for (var i = 0; i < n; i = i + 1) {\n"
             "    if (i % 3 == 0) { s = s + 1; if (s > 40) break; } else s = s + 2;\n"

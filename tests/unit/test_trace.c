@@ -16,6 +16,7 @@
 #include "jit/jit.h"
 #include "jit/trace.h"
 #include "vm/vm.h"
+#include "tests/unit/jit_harness.h"
 
 /* -- Snapshot restore ----------------------------------------------------- */
 
@@ -86,26 +87,7 @@ static void restore_boxes_every_kind(void **state)
 
 /* -- Whole programs ------------------------------------------------------- */
 
-static VM *jit_vm(bool stress)
-{
-    VM *vm = vm_new();
-    assert_non_null(vm);
-    param_defaults(&vm->jit_opts);
-    vm->jit_opts.stress = stress;
-    vm->hotloop = stress ? 1 : (uint16_t)vm->jit_opts.param[PARAM_hotloop];
-    return vm;
-}
 
-static void run(VM *vm, const char *src)
-{
-    FILE *saved = stdout;
-    stdout = fopen("/dev/null", "w");
-    assert_non_null(stdout);
-    LxResult r = vm_interpret(vm, src, strlen(src), "<test>");
-    fclose(stdout);
-    stdout = saved;
-    assert_int_equal(r, LX_OK);
-}
 
 /* The trace-shape test: a simple loop is one trace, no abort. */
 static void simple_loop_is_one_trace(void **state)
