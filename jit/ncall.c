@@ -118,6 +118,64 @@ static Value run_op(VM *vm, CallFrame *f, Instr w)
     }
 }
 
+/* Whether the call's callee slot f (the receiver, for a method or a
+** module member) still calls the native n the trace recorded. */
+static bool callee_is(VM *vm, const Trace *T, const IRIns *ins, Value f, ObjNative *n)
+{
+    if (ins->a == NCALL_CALL)
+        return f == obj_val(n);
+    ObjString *name = (ObjString *)(uintptr_t)T->k[ins->c];
+    const Table *t = NULL;
+    if (ins->a == NCALL_MODULE && is_obj_type(f, OBJ_MODULE))
+        t = &AS_MODULE(f)->members;
+    else if (ins->a == NCALL_METHOD && is_obj_type(f, OBJ_LIST))
+        t = &vm->list_methods;
+    else if (ins->a == NCALL_METHOD && is_obj_type(f, OBJ_STRING))
+        t = &vm->string_methods;
+    else if (ins->a == NCALL_METHOD && is_obj_type(f, OBJ_MAP))
+        t = &vm->map_methods;
+    Value *p = t != NULL ? tab_lookup(t, name) : NULL;
+    return p != NULL && *p == obj_val(n);
+}
+
+/* -- Calls without the state rebuilt ----------------------------------------
+** A native with a nogc (vm/object.h) and a string concatenation are first
+** tried on the values straight from the trace: each operand is what the
+** call's snapshot says its slot holds (snap_slot), and the frames are left
+** as they are. Neither can collect or raise on this path, so nothing could
+** have seen the state it skipped; where either would, it gives UNDEF_VAL
+** having done nothing, and the call takes the way that rebuilds it. */
+#define NOGC_MAXARGS 8
+
+static Value call_nogc(const Trace *T, const IRIns *ins, ObjNative *n, JitCtx *ctx,
+                       Value *base, const ObjFunction *fn, uint32_t off)
+{
+    VM *vm = ctx->vm;
+    Instr w = fn->code[T->snaps[ins->snap].pc];
+    uint32_t a = off + INS_A(w);
+    if (n != NULL) {
+        int argc = (int)INS_B(w);
+        Value v[1 + NOGC_MAXARGS];
+        if (n->nogc == NULL || argc > NOGC_MAXARGS)
+            return UNDEF_VAL;
+        for (int k = 0; k <= argc; k++)
+            v[k] = snap_slot(T, ins->snap, ctx, base, a + (uint32_t)k);
+        if (!callee_is(vm, T, ins, v[0], n))
+            return UNDEF_VAL;
+        return n->nogc(vm, argc, v + 1);
+    }
+    /* R[B] + R[C], or R[B] + K[C]. */
+    if (INS_OP(w) != OP_ADD && INS_OP(w) != OP_ADDK)
+        return UNDEF_VAL;
+    Value x = snap_slot(T, ins->snap, ctx, base, off + INS_B(w));
+    Value y = INS_OP(w) == OP_ADD ? snap_slot(T, ins->snap, ctx, base, off + INS_C(w))
+                                  : fn->consts[INS_C(w)];
+    if (!is_obj_type(x, OBJ_STRING) || !is_obj_type(y, OBJ_STRING))
+        return UNDEF_VAL;
+    ObjString *s = str_try_concat(vm, AS_STRING(x), AS_STRING(y));
+    return s != NULL ? obj_val(s) : UNDEF_VAL;
+}
+
 uint64_t exit_call_native(JitCtx *ctx, Value *base, uint64_t ref, uint64_t unused)
 {
     (void)unused;
@@ -140,6 +198,9 @@ uint64_t exit_call_native(JitCtx *ctx, Value *base, uint64_t ref, uint64_t unuse
         fn = ((ObjClosure *)as_obj(sf->closure))->fn;
         off = sf->base;
     }
+    Value v = call_nogc(T, ins, n, ctx, base, fn, off);
+    if (v != UNDEF_VAL)
+        return v;
     Instr cw = fn->code[sn->pc];
     uint32_t lo = INS_A(cw), hi = INS_A(cw) + 1 + INS_B(cw);
     if (ins->a == NCALL_OP) {
@@ -155,27 +216,8 @@ uint64_t exit_call_native(JitCtx *ctx, Value *base, uint64_t ref, uint64_t unuse
     Instr w = vm->frame_count == saved_count ? *rip : *top->ip;
     uint32_t at = top->base + INS_A(w);
     int argc = (int)INS_B(w);
-    Value f = vm->stack[at], want = n != NULL ? obj_val(n) : UNDEF_VAL;
-    bool ok;
-    if (ins->a == NCALL_OP) {
-        ok = true;
-    } else if (ins->a == NCALL_CALL) {
-        ok = f == want;
-    } else {
-        ObjString *name = (ObjString *)(uintptr_t)T->k[ins->c];
-        const Table *t = NULL;
-        if (ins->a == NCALL_MODULE && is_obj_type(f, OBJ_MODULE))
-            t = &AS_MODULE(f)->members;
-        else if (ins->a == NCALL_METHOD && is_obj_type(f, OBJ_LIST))
-            t = &vm->list_methods;
-        else if (ins->a == NCALL_METHOD && is_obj_type(f, OBJ_STRING))
-            t = &vm->string_methods;
-        else if (ins->a == NCALL_METHOD && is_obj_type(f, OBJ_MAP))
-            t = &vm->map_methods;
-        Value *p = t != NULL ? tab_lookup(t, name) : NULL;
-        ok = p != NULL && *p == want;
-    }
-    if (ok) {
+    v = UNDEF_VAL;
+    if (ins->a == NCALL_OP || callee_is(vm, T, ins, vm->stack[at], n)) {
         /* PROTOCOL(save-pc): during a call each frame's ip is past it. */
         if (vm->frame_count == saved_count) {
             root->ip = rip + 1;
@@ -184,19 +226,16 @@ uint64_t exit_call_native(JitCtx *ctx, Value *base, uint64_t ref, uint64_t unuse
             top->ip++;
         }
         if (n != NULL) {
-            Value r = n->fn(vm, argc, vm->stack + at + 1);
-            vm->stack[at] = r;
-            want = r;
+            v = n->fn(vm, argc, vm->stack + at + 1);
+            vm->stack[at] = v;
         } else {
-            want = run_op(vm, top, w);
+            v = run_op(vm, top, w);
         }
-    } else {
-        want = UNDEF_VAL;
     }
     vm->frame_count = saved_count;
     vm->stack_top = saved_top;
     root->ip = saved_ip;
-    return want;
+    return v;
 }
 
 /* -- Allocation without the state rebuilt ----------------------------------

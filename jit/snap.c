@@ -233,6 +233,15 @@ const Instr *snap_restore(const Trace *T, int n, const JitCtx *ctx, Value *base)
     return T->fn->code + sn->pc;
 }
 
+Value snap_slot(const Trace *T, int n, const JitCtx *ctx, const Value *base, uint32_t s)
+{
+    const Snapshot *sn = &T->snaps[n];
+    for (uint32_t e = sn->start; e < sn->start + sn->n && T->smap[e].slot <= s; e++)
+        if (T->smap[e].slot == s)       /* INVARIANT(snap-sorted) */
+            return exit_value(T, T->smap[e].ref, ctx);
+    return base[s];
+}
+
 /* -- Restoring for a call ------------------------------------------------ */
 
 /* A native called from the trace (jit/ncall.c) needs less than an exit:

@@ -161,6 +161,9 @@ const Instr *snap_restore(const Trace *T, int n, const JitCtx *ctx, Value *base)
 ** the slots [lo, hi) and the boxed objects are written, frames pushed. */
 const Instr *snap_restore_call(const Trace *T, int n, const JitCtx *ctx, Value *base,
                                uint32_t lo, uint32_t hi);
+/* snap.c: the value slot s (from base) would have if snapshot n were
+** restored, without writing anything. */
+Value snap_slot(const Trace *T, int n, const JitCtx *ctx, const Value *base, uint32_t s);
 
 /* emit.c: allocate registers and emit T's machine code into J->mc. On
 ** failure returns the abort reason and sets *detail. */

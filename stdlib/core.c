@@ -50,6 +50,13 @@ static Value core_str(VM *vm, int argc, Value *args)
     return obj_val(value_to_str(vm, args[0]));
 }
 
+static Value core_str_nogc(VM *vm, int argc, Value *args)
+{
+    (void)argc;
+    ObjString *s = value_try_str(vm, args[0]);
+    return s != NULL ? obj_val(s) : UNDEF_VAL;
+}
+
 static Value core_type(VM *vm, int argc, Value *args)
 {
     (void)argc;
@@ -202,18 +209,18 @@ static Value core_exit(VM *vm, int argc, Value *args)
 /* -- Registration ------------------------------------------------------ */
 
 static const LibFn core_fns[] = {
-    {"clock",  core_clock,  0, 0},
-    {"len",    core_len,    1, 1},
-    {"str",    core_str,    1, 1},
-    {"num",    core_num,    1, 1},
-    {"type",   core_type,   1, 1},
-    {"range",  core_range,  1, 3},
-    {"chr",    core_chr,    1, 1},
-    {"input",  core_input,  0, 0},
-    {"assert", core_assert, 1, 2},
-    {"error",  core_error,  1, 1},
-    {"exit",   core_exit,   0, 1},
-    {NULL, NULL, 0, 0},
+    {"clock",  core_clock,  0, 0, NULL},
+    {"len",    core_len,    1, 1, NULL},
+    {"str",    core_str,    1, 1, core_str_nogc},
+    {"num",    core_num,    1, 1, NULL},
+    {"type",   core_type,   1, 1, NULL},
+    {"range",  core_range,  1, 3, NULL},
+    {"chr",    core_chr,    1, 1, NULL},
+    {"input",  core_input,  0, 0, NULL},
+    {"assert", core_assert, 1, 2, NULL},
+    {"error",  core_error,  1, 1, NULL},
+    {"exit",   core_exit,   0, 1, NULL},
+    {NULL, NULL, 0, 0, NULL},
 };
 
 void lib_core_open(VM *vm)

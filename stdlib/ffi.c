@@ -199,9 +199,9 @@ static Value lib_sym(VM *vm, int argc, Value *args)
 }
 
 static const LibFn library_fns[] = {
-    { "fn", lib_fn, 2, 3 },
-    { "sym", lib_sym, 1, 1 },
-    { NULL, NULL, 0, 0 },
+    { "fn", lib_fn, 2, 3, NULL },
+    { "sym", lib_sym, 1, 1, NULL },
+    { NULL, NULL, 0, 0, NULL },
 };
 
 static Value ffi_open(VM *vm, int argc, Value *args)
@@ -351,19 +351,19 @@ static Value ffi_callback(VM *vm, int argc, Value *args)
 /* -- Registration ----------------------------------------------------------- */
 
 static const LibFn ffi_fns[] = {
-    { "open", ffi_open, 1, 1 },
-    { "address", ffi_address, 1, 1 },
-    { "pointer", ffi_pointer, 1, 1 },
-    { "offset", ffi_offset, 2, 2 },
-    { "sizeof", ffi_sizeof, 1, 1 },
-    { "alloc", ffi_alloc, 1, 1 },
-    { "free", ffi_free, 1, 1 },
-    { "read", ffi_read, 3, 3 },
-    { "write", ffi_write, 4, 4 },
-    { "string", ffi_string, 1, 2 },
-    { "cast", ffi_cast, 2, 3 },
-    { "callback", ffi_callback, 2, 3 },
-    { NULL, NULL, 0, 0 },
+    { "open", ffi_open, 1, 1, NULL },
+    { "address", ffi_address, 1, 1, NULL },
+    { "pointer", ffi_pointer, 1, 1, NULL },
+    { "offset", ffi_offset, 2, 2, NULL },
+    { "sizeof", ffi_sizeof, 1, 1, NULL },
+    { "alloc", ffi_alloc, 1, 1, NULL },
+    { "free", ffi_free, 1, 1, NULL },
+    { "read", ffi_read, 3, 3, NULL },
+    { "write", ffi_write, 4, 4, NULL },
+    { "string", ffi_string, 1, 2, NULL },
+    { "cast", ffi_cast, 2, 3, NULL },
+    { "callback", ffi_callback, 2, 3, NULL },
+    { NULL, NULL, 0, 0, NULL },
 };
 
 void lib_ffi_open(VM *vm)

@@ -37,9 +37,9 @@ static Value gclib_stats(VM *vm, int argc, Value *args)
 }
 
 static const LibFn gc_fns[] = {
-    {"collect", gclib_collect, 0, 0},
-    {"stats",   gclib_stats,   0, 0},
-    {NULL, NULL, 0, 0},
+    {"collect", gclib_collect, 0, 0, NULL},
+    {"stats",   gclib_stats,   0, 0, NULL},
+    {NULL, NULL, 0, 0, NULL},
 };
 
 void lib_gc_open(VM *vm)

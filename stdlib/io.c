@@ -233,16 +233,16 @@ static Value io_read_line(VM *vm, int argc, Value *args)
 /* -- Registration ------------------------------------------------------ */
 
 static const LibFn io_fns[] = {
-    {"readFile",   io_read_file,   1, 1},
-    {"writeFile",  io_write_file,  2, 2},
-    {"appendFile", io_append_file, 2, 2},
-    {"readLines",  io_read_lines,  1, 1},
-    {"exists",     io_exists,      1, 1},
-    {"remove",     io_remove,      1, 1},
-    {"write",      io_write,       1, 1},
-    {"writeErr",   io_write_err,   1, 1},
-    {"readLine",   io_read_line,   0, 0},
-    {NULL, NULL, 0, 0},
+    {"readFile",   io_read_file,   1, 1, NULL},
+    {"writeFile",  io_write_file,  2, 2, NULL},
+    {"appendFile", io_append_file, 2, 2, NULL},
+    {"readLines",  io_read_lines,  1, 1, NULL},
+    {"exists",     io_exists,      1, 1, NULL},
+    {"remove",     io_remove,      1, 1, NULL},
+    {"write",      io_write,       1, 1, NULL},
+    {"writeErr",   io_write_err,   1, 1, NULL},
+    {"readLine",   io_read_line,   0, 0, NULL},
+    {NULL, NULL, 0, 0, NULL},
 };
 
 void lib_io_open(VM *vm)

@@ -95,13 +95,13 @@ static Value jitlib_param(VM *vm, int argc, Value *args)
 /* -- Registration ------------------------------------------------------ */
 
 static const LibFn jit_fns[] = {
-    {"on",     jitlib_on,     0, 0},
-    {"off",    jitlib_off,    0, 0},
-    {"status", jitlib_status, 0, 0},
-    {"flush",  jitlib_flush,  0, 0},
-    {"stats",  jitlib_stats,  0, 0},
-    {"param",  jitlib_param,  1, 2},
-    {NULL, NULL, 0, 0},
+    {"on",     jitlib_on,     0, 0, NULL},
+    {"off",    jitlib_off,    0, 0, NULL},
+    {"status", jitlib_status, 0, 0, NULL},
+    {"flush",  jitlib_flush,  0, 0, NULL},
+    {"stats",  jitlib_stats,  0, 0, NULL},
+    {"param",  jitlib_param,  1, 2, NULL},
+    {NULL, NULL, 0, 0, NULL},
 };
 
 void lib_jit_open(VM *vm)

@@ -17,7 +17,9 @@
 
 static ObjNative *make_native(VM *vm, const LibFn *f)
 {
-    return native_new(vm, f->name, f->fn, f->arity_min, f->arity_max);
+    ObjNative *n = native_new(vm, f->name, f->fn, f->arity_min, f->arity_max);
+    n->nogc = f->nogc;
+    return n;
 }
 
 /* Set table[name] = v where v is already rooted by the caller. */

@@ -30,6 +30,7 @@ typedef struct {
     const char *name;
     NativeFn fn;
     int8_t arity_min, arity_max; /* arity_max -1: variadic */
+    NativeFn nogc;               /* ObjNative.nogc (vm/object.h), or NULL */
 } LibFn;
 
 /* Tables end with an entry whose name is NULL. */

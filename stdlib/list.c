@@ -327,18 +327,18 @@ static Value listm_sort(VM *vm, int argc, Value *args)
 /* -- Registration ------------------------------------------------------ */
 
 static const LibFn list_methods[] = {
-    {"push",     listm_push,     1, 1},
-    {"pop",      listm_pop,      0, 0},
-    {"insert",   listm_insert,   2, 2},
-    {"remove",   listm_remove,   1, 1},
-    {"indexOf",  listm_index_of, 1, 1},
-    {"contains", listm_contains, 1, 1},
-    {"slice",    listm_slice,    1, 2},
-    {"join",     listm_join,     0, 1},
-    {"sort",     listm_sort,     0, 1},
-    {"reverse",  listm_reverse,  0, 0},
-    {"copy",     listm_copy,     0, 0},
-    {NULL, NULL, 0, 0},
+    {"push",     listm_push,     1, 1, NULL},
+    {"pop",      listm_pop,      0, 0, NULL},
+    {"insert",   listm_insert,   2, 2, NULL},
+    {"remove",   listm_remove,   1, 1, NULL},
+    {"indexOf",  listm_index_of, 1, 1, NULL},
+    {"contains", listm_contains, 1, 1, NULL},
+    {"slice",    listm_slice,    1, 2, NULL},
+    {"join",     listm_join,     0, 1, NULL},
+    {"sort",     listm_sort,     0, 1, NULL},
+    {"reverse",  listm_reverse,  0, 0, NULL},
+    {"copy",     listm_copy,     0, 0, NULL},
+    {NULL, NULL, 0, 0, NULL},
 };
 
 void lib_list_open(VM *vm)

@@ -80,13 +80,13 @@ static Value mapm_copy(VM *vm, int argc, Value *args)
 /* -- Registration ------------------------------------------------------ */
 
 static const LibFn map_methods[] = {
-    {"has",    mapm_has,    1, 1},
-    {"get",    mapm_get,    1, 2},
-    {"remove", mapm_remove, 1, 1},
-    {"keys",   mapm_keys,   0, 0},
-    {"values", mapm_values, 0, 0},
-    {"copy",   mapm_copy,   0, 0},
-    {NULL, NULL, 0, 0},
+    {"has",    mapm_has,    1, 1, NULL},
+    {"get",    mapm_get,    1, 2, NULL},
+    {"remove", mapm_remove, 1, 1, NULL},
+    {"keys",   mapm_keys,   0, 0, NULL},
+    {"values", mapm_values, 0, 0, NULL},
+    {"copy",   mapm_copy,   0, 0, NULL},
+    {NULL, NULL, 0, 0, NULL},
 };
 
 void lib_map_open(VM *vm)

@@ -244,23 +244,23 @@ static Value math_seed(VM *vm, int argc, Value *args)
 /* -- Registration ------------------------------------------------------ */
 
 static const LibFn math_fns[] = {
-#define LX_MATH_ENTRY(name, ...) {#name, math_##name, 1, 1},
+#define LX_MATH_ENTRY(name, ...) {#name, math_##name, 1, 1, NULL},
     LX_MATH_UNARY(LX_MATH_ENTRY)
     LX_MATH_ROUNDING(LX_MATH_ENTRY)
 #undef LX_MATH_ENTRY
-    {"abs",    math_abs,    1, 1},
-    {"sign",   math_sign,   1, 1},
-    {"isnan",  math_isnan,  1, 1},
-    {"isinf",  math_isinf,  1, 1},
-    {"log",    math_log,    1, 2},
-    {"pow",    math_pow,    2, 2},
-    {"atan2",  math_atan2,  2, 2},
-    {"hypot",  math_hypot,  2, 2},
-    {"min",    math_min,    1, -1},
-    {"max",    math_max,    1, -1},
-    {"random", math_random, 0, 2},
-    {"seed",   math_seed,   1, 1},
-    {NULL, NULL, 0, 0},
+    {"abs",    math_abs,    1, 1, NULL},
+    {"sign",   math_sign,   1, 1, NULL},
+    {"isnan",  math_isnan,  1, 1, NULL},
+    {"isinf",  math_isinf,  1, 1, NULL},
+    {"log",    math_log,    1, 2, NULL},
+    {"pow",    math_pow,    2, 2, NULL},
+    {"atan2",  math_atan2,  2, 2, NULL},
+    {"hypot",  math_hypot,  2, 2, NULL},
+    {"min",    math_min,    1, -1, NULL},
+    {"max",    math_max,    1, -1, NULL},
+    {"random", math_random, 0, 2, NULL},
+    {"seed",   math_seed,   1, 1, NULL},
+    {NULL, NULL, 0, 0, NULL},
 };
 
 void lib_math_open(VM *vm)

@@ -70,10 +70,10 @@ static Value os_cwd(VM *vm, int argc, Value *args)
 /* -- Registration ------------------------------------------------------ */
 
 static const LibFn os_fns[] = {
-    {"env",  os_env,  1, 1},
-    {"exit", os_exit, 0, 1},
-    {"cwd",  os_cwd,  0, 0},
-    {NULL, NULL, 0, 0},
+    {"env",  os_env,  1, 1, NULL},
+    {"exit", os_exit, 0, 1, NULL},
+    {"cwd",  os_cwd,  0, 0, NULL},
+    {NULL, NULL, 0, 0, NULL},
 };
 
 void lib_os_open(VM *vm)

@@ -254,19 +254,19 @@ static Value strm_byte(VM *vm, int argc, Value *args)
 /* -- Registration ------------------------------------------------------ */
 
 static const LibFn string_methods[] = {
-    {"upper",      strm_upper,       0, 0},
-    {"lower",      strm_lower,       0, 0},
-    {"trim",       strm_trim,        0, 0},
-    {"split",      strm_split,       1, 1},
-    {"find",       strm_find,        1, 1},
-    {"contains",   strm_contains,    1, 1},
-    {"startsWith", strm_starts_with, 1, 1},
-    {"endsWith",   strm_ends_with,   1, 1},
-    {"replace",    strm_replace,     2, 2},
-    {"slice",      strm_slice,       1, 2},
-    {"repeat",     strm_repeat,      1, 1},
-    {"byte",       strm_byte,        1, 1},
-    {NULL, NULL, 0, 0},
+    {"upper",      strm_upper,       0, 0, NULL},
+    {"lower",      strm_lower,       0, 0, NULL},
+    {"trim",       strm_trim,        0, 0, NULL},
+    {"split",      strm_split,       1, 1, NULL},
+    {"find",       strm_find,        1, 1, NULL},
+    {"contains",   strm_contains,    1, 1, NULL},
+    {"startsWith", strm_starts_with, 1, 1, NULL},
+    {"endsWith",   strm_ends_with,   1, 1, NULL},
+    {"replace",    strm_replace,     2, 2, NULL},
+    {"slice",      strm_slice,       1, 2, NULL},
+    {"repeat",     strm_repeat,      1, 1, NULL},
+    {"byte",       strm_byte,        1, 1, NULL},
+    {NULL, NULL, 0, 0, NULL},
 };
 
 void lib_string_open(VM *vm)

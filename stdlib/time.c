@@ -58,10 +58,10 @@ static Value time_sleep(VM *vm, int argc, Value *args)
 }
 
 static const LibFn time_fns[] = {
-    {"now",       time_now,       0, 0},
-    {"monotonic", time_monotonic, 0, 0},
-    {"sleep",     time_sleep,     1, 1},
-    {NULL, NULL, 0, 0},
+    {"now",       time_now,       0, 0, NULL},
+    {"monotonic", time_monotonic, 0, 0, NULL},
+    {"sleep",     time_sleep,     1, 1, NULL},
+    {NULL, NULL, 0, 0, NULL},
 };
 
 void lib_time_open(VM *vm)

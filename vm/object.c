@@ -59,6 +59,7 @@ ObjNative *native_new(VM *vm, const char *name, NativeFn fn, int arity_min, int 
 {
     ObjNative *n = (ObjNative *)obj_alloc(vm, sizeof(ObjNative), OBJ_NATIVE);
     n->fn = fn;
+    n->nogc = NULL;
     n->name = NULL;
     n->arity_min = (int8_t)arity_min;
     n->arity_max = (int8_t)arity_max;

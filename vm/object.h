@@ -78,6 +78,10 @@ ObjString *str_copy(VM *vm, const char *chars, size_t len);   /* interned if sho
 ObjString *str_intern(VM *vm, const char *chars, size_t len); /* always interned */
 ObjString *str_intern_obj(VM *vm, ObjString *s);              /* interned twin of s */
 ObjString *str_concat(VM *vm, ObjString *a, ObjString *b);
+/* The same, or NULL where they would collect or raise: for a caller in
+** which the collector must not run (a JIT trace calling a native's nogc). */
+ObjString *str_try_copy(VM *vm, const char *chars, size_t len);
+ObjString *str_try_concat(VM *vm, ObjString *a, ObjString *b);
 /* A string of len bytes to be filled by the caller, then finished with
 ** str_finish (which interns it if short and may return another object). */
 ObjString *str_alloc(VM *vm, size_t len);
@@ -140,9 +144,15 @@ ObjClosure *closure_new(VM *vm, ObjFunction *fn); /* upvals all NULL */
 ** which does not return. */
 typedef Value (*NativeFn)(VM *vm, int argc, Value *args);
 
+/* nogc, when not NULL, is fn for a caller that cannot let the collector
+** run or an error unwind (a JIT trace, jit/ncall.c): it does what fn does
+** where that needs neither, and returns UNDEF_VAL, having changed nothing,
+** where fn would collect, raise or call back; the caller then runs fn on
+** a state ready for those. */
 typedef struct ObjNative {
     Obj obj;
     NativeFn fn;
+    NativeFn nogc;
     ObjString *name;    /* for messages: "len", "push", "sqrt" */
     int8_t arity_min, arity_max;
     Value data;         /* anything the native needs (ffi signature...) */

@@ -448,17 +448,31 @@ void value_print(VM *vm, FILE *out, Value v)
     sb_free(&b);
 }
 
+static size_t number_text(Value v, char buf[LX_NUM_BUF])
+{
+    return (size_t)(is_int(v) ? format_i64(as_int(v), buf) : num_format(as_double(v), buf));
+}
+
 ObjString *value_to_str(VM *vm, Value v)
 {
     if (is_obj_type(v, OBJ_STRING))
         return AS_STRING(v);
     if (is_number(v)) {
         char buf[LX_NUM_BUF];
-        int n = is_int(v) ? format_i64(as_int(v), buf) : num_format(as_double(v), buf);
-        return str_copy(vm, buf, (size_t)n);
+        return str_copy(vm, buf, number_text(v, buf));
     }
     StrBuf b;
     sb_init(&b);
     sb_add_value(vm, &b, v, false);
     return sb_finish(vm, &b);
+}
+
+ObjString *value_try_str(VM *vm, Value v)
+{
+    if (is_obj_type(v, OBJ_STRING))
+        return AS_STRING(v);
+    if (!is_number(v))
+        return NULL;
+    char buf[LX_NUM_BUF];
+    return str_try_copy(vm, buf, number_text(v, buf));
 }

@@ -31,6 +31,9 @@
 int num_format(double d, char buf[LX_NUM_BUF]); /* returns the length */
 void value_print(VM *vm, FILE *out, Value v);    /* what `print` shows */
 ObjString *value_to_str(VM *vm, Value v);        /* str(v): the same text */
+/* value_to_str of a string or a number without a collection (str_try_copy);
+** NULL for other values or where it would collect. */
+ObjString *value_try_str(VM *vm, Value v);
 
 /* Set in Obj.flags of a list or map while print.c is writing it: how a
 ** self-containing container is recognized (in O(1), at any depth). Clear

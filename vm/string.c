@@ -87,12 +87,24 @@ static inline size_t str_size(size_t len)
     return sizeof(ObjString) + len + 1;
 }
 
-/* A fresh, unhashed, uninterned string of len bytes (NUL in place). */
-static ObjString *str_raw(VM *vm, size_t len)
+/* A fresh, unhashed, uninterned string of len bytes (NUL in place). With
+** nogc, NULL where making it would collect (lx_try_alloc) or is too long:
+** the str_try_ functions, for a caller that cannot let the collector run
+** or an error be raised (a JIT trace, vm/object.h). */
+static ObjString *str_raw(VM *vm, size_t len, bool nogc)
 {
-    if (len > UINT32_MAX - 1)
-        vm_error(vm, "Out of memory.");
-    ObjString *s = (ObjString *)obj_alloc(vm, str_size(len), OBJ_STRING);
+    ObjString *s;
+    if (nogc) {
+        if (len > UINT32_MAX - 1)
+            return NULL;
+        s = (ObjString *)obj_try_alloc(vm, str_size(len), OBJ_STRING);
+        if (s == NULL)
+            return NULL;
+    } else {
+        if (len > UINT32_MAX - 1)
+            vm_error(vm, "Out of memory.");
+        s = (ObjString *)obj_alloc(vm, str_size(len), OBJ_STRING);
+    }
     s->len = (uint32_t)len;
     s->hash = 0;
     s->chars[len] = '\0';
@@ -108,7 +120,7 @@ static inline ObjString *adopt(VM *vm, ObjString *s, uint32_t hash)
     return s;
 }
 
-ObjString *str_intern(VM *vm, const char *chars, size_t len)
+static ObjString *intern(VM *vm, const char *chars, size_t len, bool nogc)
 {
     uint32_t hash = hash_bytes(chars, len);
     if (len <= UINT32_MAX) {
@@ -116,18 +128,59 @@ ObjString *str_intern(VM *vm, const char *chars, size_t len)
         if (found != NULL)
             return found;
     }
-    ObjString *s = str_raw(vm, len);
+    ObjString *s = str_raw(vm, len, nogc);
+    if (s == NULL)
+        return NULL;
     memcpy(s->chars, chars, len);
     return adopt(vm, s, hash);
 }
 
-ObjString *str_copy(VM *vm, const char *chars, size_t len)
+static ObjString *copy(VM *vm, const char *chars, size_t len, bool nogc)
 {
     if (len <= LX_SHORT_STRING)
-        return str_intern(vm, chars, len);
-    ObjString *s = str_raw(vm, len);
-    memcpy(s->chars, chars, len);
+        return intern(vm, chars, len, nogc);
+    ObjString *s = str_raw(vm, len, nogc);
+    if (s != NULL)
+        memcpy(s->chars, chars, len);
     return s;
+}
+
+static ObjString *concat(VM *vm, ObjString *a, ObjString *b, bool nogc)
+{
+    if (b->len == 0)
+        return a;
+    if (a->len == 0)
+        return b;
+    size_t len = (size_t)a->len + b->len;
+    if (len <= LX_SHORT_STRING) {
+        /* Build on the C stack first: the result is often already
+        ** interned, and then nothing is allocated at all. */
+        char buf[LX_SHORT_STRING];
+        memcpy(buf, a->chars, a->len);
+        memcpy(buf + a->len, b->chars, b->len);
+        return intern(vm, buf, len, nogc);
+    }
+    ObjString *s = str_raw(vm, len, nogc);
+    if (s == NULL)
+        return NULL;
+    memcpy(s->chars, a->chars, a->len);
+    memcpy(s->chars + a->len, b->chars, b->len);
+    return s;
+}
+
+ObjString *str_intern(VM *vm, const char *chars, size_t len)
+{
+    return intern(vm, chars, len, false);
+}
+
+ObjString *str_copy(VM *vm, const char *chars, size_t len)
+{
+    return copy(vm, chars, len, false);
+}
+
+ObjString *str_try_copy(VM *vm, const char *chars, size_t len)
+{
+    return copy(vm, chars, len, true);
 }
 
 ObjString *str_intern_obj(VM *vm, ObjString *s)
@@ -145,7 +198,7 @@ ObjString *str_intern_obj(VM *vm, ObjString *s)
 
 ObjString *str_alloc(VM *vm, size_t len)
 {
-    return str_raw(vm, len);
+    return str_raw(vm, len, false);
 }
 
 ObjString *str_finish(VM *vm, ObjString *s)
@@ -161,23 +214,12 @@ ObjString *str_finish(VM *vm, ObjString *s)
 
 ObjString *str_concat(VM *vm, ObjString *a, ObjString *b)
 {
-    if (b->len == 0)
-        return a;
-    if (a->len == 0)
-        return b;
-    size_t len = (size_t)a->len + b->len;
-    if (len <= LX_SHORT_STRING) {
-        /* Build on the C stack first: the result is often already
-        ** interned, and then nothing is allocated at all. */
-        char buf[LX_SHORT_STRING];
-        memcpy(buf, a->chars, a->len);
-        memcpy(buf + a->len, b->chars, b->len);
-        return str_intern(vm, buf, len);
-    }
-    ObjString *s = str_raw(vm, len);
-    memcpy(s->chars, a->chars, a->len);
-    memcpy(s->chars + a->len, b->chars, b->len);
-    return s;
+    return concat(vm, a, b, false);
+}
+
+ObjString *str_try_concat(VM *vm, ObjString *a, ObjString *b)
+{
+    return concat(vm, a, b, true);
 }
 
 ObjString *str_format(VM *vm, const char *fmt, ...)
@@ -193,7 +235,7 @@ ObjString *str_format(VM *vm, const char *fmt, ...)
         return str_copy(vm, buf, (size_t)n);
 
     /* Too long for the buffer: format straight into the string. */
-    ObjString *s = str_raw(vm, (size_t)n);
+    ObjString *s = str_raw(vm, (size_t)n, false);
     va_start(ap, fmt);
     vsnprintf(s->chars, (size_t)n + 1, fmt, ap);
     va_end(ap);

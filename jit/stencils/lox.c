@@ -131,6 +131,7 @@ JIT_TEMPLATE(num_to_int, uint64_t *d, double a)
     {                                                                         \
         JIT_SAVE_REGS();                                                      \
         uint64_t v_ = _JIT_HELPER(ctx, base, (uint64_t)(uint32_t)JIT_OPERAND(0), 0); \
+        JIT_LOAD_REGS();                                                      \
         if (JIT_UNLIKELY(v_ == UNDEF_VAL))                                    \
             JIT_JUMP(_JIT_EXIT);                                              \
         reg = v_;                                                             \
@@ -462,6 +463,7 @@ JIT_TEMPLATE(bound_recv, uint64_t *d, uint64_t a, uint64_t b)
     {                                                                         \
         JIT_SAVE_REGS();                                                      \
         uint64_t v_ = _JIT_HELPER(ctx, base, (uint64_t)(uint32_t)JIT_OPERAND(0), reg); \
+        JIT_LOAD_REGS();                                                      \
         if (JIT_UNLIKELY(v_ == UNDEF_VAL))                                    \
             JIT_JUMP(_JIT_EXIT);                                              \
         JIT_JUMP(_JIT_CONTINUE);                                              \
