@@ -55,9 +55,10 @@
 
 /* -- The code list ------------------------------------------------------- */
 
-/* TGT_ROOT: a side trace's root's entry (jit/side.c); TGT_LINK: the entry
-** of the trace a link jumps to (Trace.ltarget). */
-enum { TGT_NONE, TGT_HEAD, TGT_COMMON, TGT_ROOT, TGT_LINK };
+/* TGT_ROOT: a side trace's root's entry (jit/side.c), TGT_ROOTHEAD its
+** loop head (emit_head_moves); TGT_LINK: the entry of the trace a link
+** jumps to (Trace.ltarget). */
+enum { TGT_NONE, TGT_HEAD, TGT_COMMON, TGT_ROOT, TGT_ROOTHEAD, TGT_LINK };
 
 /* -- Entry and back-edge --------------------------------------------------- */
 
@@ -174,6 +175,51 @@ static bool in_every_snapshot(const Trace *T, uint32_t slot)
     return true;
 }
 
+/* Moves mv[0 .. n) done as one parallel move: each destination gets its
+** source's value from before any of them ran. */
+static bool emit_parallel(Emit *e, Move *mv, int n)
+{
+    /* A register written by one move must not be a later move's scratch. */
+    for (int i = 0; i < n; i++)
+        if (mv[i].dst.kind != LOC_SPILL)
+            e->fixed[mv[i].cls] |= (uint8_t)(1u << mv[i].dst.idx);
+    for (int left = n; left > 0;) {
+        bool progress = false;
+        for (int i = 0; i < n; i++) {
+            if (mv[i].done)
+                continue;
+            bool blocked = false;
+            for (int j = 0; j < n; j++)
+                if (j != i && !mv[j].done && same_loc(mv[j].src, mv[i].dst))
+                    blocked = true;
+            if (blocked)
+                continue;
+            e->busy[0] = e->busy[1] = 0;
+            if (!emit_move(e, &mv[i]))
+                return false;
+            mv[i].done = true;
+            left--;
+            progress = true;
+        }
+        if (left > 0 && !progress) {
+            /* A cycle: park one pending move's source in the spare spill
+            ** slot and read it from there. */
+            for (int i = 0; i < n; i++) {
+                if (mv[i].done)
+                    continue;
+                IRLoc tmp = {LOC_SPILL, SPILL_TMP};
+                Move save = {tmp, mv[i].src, 0, mv[i].cls, mv[i].t, false};
+                e->busy[0] = e->busy[1] = 0;
+                if (!emit_move(e, &save))
+                    return false;
+                mv[i].src = tmp;
+                break;
+            }
+        }
+    }
+    return true;
+}
+
 static bool emit_backedge(Emit *e)
 {
     Trace *T = e->T;
@@ -223,44 +269,8 @@ static bool emit_backedge(Emit *e)
             continue;
         n++;
     }
-    /* A register written by one move must not be a later move's scratch. */
-    for (int i = 0; i < n; i++)
-        if (mv[i].dst.kind != LOC_SPILL)
-            e->fixed[mv[i].cls] |= (uint8_t)(1u << mv[i].dst.idx);
-    for (int left = n; left > 0;) {
-        bool progress = false;
-        for (int i = 0; i < n; i++) {
-            if (mv[i].done)
-                continue;
-            bool blocked = false;
-            for (int j = 0; j < n; j++)
-                if (j != i && !mv[j].done && same_loc(mv[j].src, mv[i].dst))
-                    blocked = true;
-            if (blocked)
-                continue;
-            e->busy[0] = e->busy[1] = 0;
-            if (!emit_move(e, &mv[i]))
-                return false;
-            mv[i].done = true;
-            left--;
-            progress = true;
-        }
-        if (left > 0 && !progress) {
-            /* A cycle: park one pending move's source in the spare spill
-            ** slot and read it from there. */
-            for (int i = 0; i < n; i++) {
-                if (mv[i].done)
-                    continue;
-                IRLoc tmp = {LOC_SPILL, SPILL_TMP};
-                Move save = {tmp, mv[i].src, 0, mv[i].cls, mv[i].t, false};
-                e->busy[0] = e->busy[1] = 0;
-                if (!emit_move(e, &save))
-                    return false;
-                mv[i].src = tmp;
-                break;
-            }
-        }
-    }
+    if (!emit_parallel(e, mv, n))
+        return false;
     item(e, JIT_ST_loop)->target = TGT_HEAD;
     return true;
 }
@@ -439,10 +449,105 @@ static bool emit_side_entry(Emit *e)
     return ok;
 }
 
+/* The type slot s has at the end of side trace T, which did not write
+** it: that of the last trace on the way from the root that did, as the
+** exit T's path started from recorded it (each side trace's prologue
+** writes its parent's exit snapshot), else the type the root's entry
+** guarded it to have (nothing wrote it since). */
+static IRType tail_type(const Trace *T, uint32_t s, IRType entry)
+{
+    for (const Trace *X = T; X->parent != NULL; X = X->parent) {
+        const Trace *P = X->parent;
+        const Snapshot *sn = &P->snaps[X->exit];
+        for (uint32_t k = sn->start; k < sn->start + sn->n; k++)
+            if (P->smap[k].slot == s)
+                return (IRType)P->ir[P->smap[k].ref].t;
+    }
+    return entry;
+}
+
+/* Jumping to the root's loop head instead of its entry: every value the
+** root keeps in a home there (Trace.headin) is put in that home, as its
+** back-edge would: from the side trace's own value of the slot when it
+** wrote it, else loaded from the frame (the tail's stores made the frame
+** the interpreter's). Only where each type is known to be the one the
+** root's entry would have checked, so the loads' guards cannot fail (they
+** name the loop snapshot, which the stores already wrote). False, having
+** emitted items that the caller drops, where that is not so or registers
+** run short; the tail then jumps to the entry. */
+static bool emit_head_moves(Emit *e)
+{
+    static const JitTemplate loads[] = {[IRT_INT] = JIT_T_load_int, [IRT_NUM] = JIT_T_load_tonum,
+                                        [IRT_VAL] = JIT_T_load_val};
+    const Trace *T = e->T, *R = T->root;
+    if (R->headin == NULL)
+        return false;
+    Move mv[LX_MAX_REGS];
+    IRRef ld[LX_MAX_REGS];
+    int n = 0, nld = 0;
+    e->fixed[0] = e->fixed[1] = 0;
+    for (IRRef x = 1; x < R->nir; x++) {
+        if (!R->headin[x])
+            continue;
+        uint32_t s = (uint32_t)R->ir[x].a;
+        IRType t = (IRType)R->ir[x].t;
+        IRLoc dst = R->loc[x];
+        if (n == LX_MAX_REGS || nld == LX_MAX_REGS)
+            return false;
+        if ((dst.kind == LOC_GPR || dst.kind == LOC_FPR) && !is_hi(dst))
+            e->fixed[dst.kind == LOC_FPR] |= (uint8_t)(1u << dst.idx);
+        const LoopSlot *ls = NULL;
+        for (int b = 0; b < T->nback && ls == NULL; b++)
+            if (T->back[b].slot == s)
+                ls = &T->back[b];
+        if (ls == NULL) {
+            if (tail_type(T, s, t) != t)
+                return false;
+            ld[nld++] = x;
+            continue;
+        }
+        if ((IRType)T->ir[ls->val].t != t)
+            return false;
+        Move *m = &mv[n];
+        m->dst = dst;
+        m->cls = t == IRT_NUM;
+        m->t = t;
+        m->k = ls->val;
+        m->done = false;
+        if (ir_is_const(T, ls->val))
+            m->src.kind = LOC_CONST, m->src.idx = 0;
+        else
+            m->src = T->loc[ls->val];
+        if (!same_loc(m->src, m->dst))
+            n++;
+    }
+    if (!emit_parallel(e, mv, n))
+        return false;
+    for (int i = 0; i < nld; i++) {
+        const IRIns *ins = &R->ir[ld[i]];
+        IRLoc dst = R->loc[ld[i]];
+        int cls = ins->t == IRT_NUM;
+        bool dreg = (dst.kind == LOC_GPR || dst.kind == LOC_FPR) && !is_hi(dst);
+        e->busy[0] = e->busy[1] = 0;
+        int d = dreg ? dst.idx : emit_scratch(e, cls);
+        if (d < 0)
+            return false;
+        Item *it = item(e, stencil_id(loads[ins->t], d, 0, 0));
+        it->slot = ins->a * 8;
+        it->exit = T->loopsnap;
+        if (is_hi(dst))
+            item(e, stencil_id(JIT_T_mov_num_hi, dst.idx - HI_FIRST, d, 0));
+        else if (!dreg)
+            emit_spill(e, cls, d, dst.idx);
+    }
+    return true;
+}
+
 /* The tail, where the root's back-edge would be: store every slot the
 ** side trace modified (the frame is then the interpreter's at the loop
 ** head), count the iteration and check the budget as the back-edge does,
-** name the root as the running trace and jump to its entry, whose SLOAD
+** name the root as the running trace, and jump to its loop head with its
+** values in their homes (emit_head_moves), else to its entry, whose SLOAD
 ** guards check the types it was compiled for. */
 static bool emit_side_tail(Emit *e)
 {
@@ -462,6 +567,13 @@ static bool emit_side_tail(Emit *e)
     Item *it = item(e, JIT_ST_ctx_store);
     it->slot = side_running_off();
     it->k = (uint64_t)(uintptr_t)T->root;
+    int mark = e->nitems;
+    if (emit_head_moves(e)) {
+        item(e, JIT_ST_loop)->target = TGT_ROOTHEAD;
+        return true;
+    }
+    e->nitems = mark;
+    e->fail = NULL;
     item(e, JIT_ST_loop)->target = TGT_ROOT;
     return true;
 }
@@ -549,6 +661,8 @@ static JitAbort place(Emit *e, const char **detail)
                                         ? (uint64_t)(uintptr_t)(mem + off[e->head])
                                     : it->target == TGT_ROOT
                                         ? (uint64_t)(uintptr_t)T->root->mcode
+                                    : it->target == TGT_ROOTHEAD
+                                        ? (uint64_t)(uintptr_t)(T->root->mcode + T->root->head_off)
                                     : it->target == TGT_LINK
                                         ? (uint64_t)(uintptr_t)T->ltarget->mcode
                                         : (uint64_t)(uintptr_t)(mem + off[common]);
@@ -573,6 +687,31 @@ static JitAbort place(Emit *e, const char **detail)
     T->stub_off = off[stubs];
     free(off);
     return JA__COUNT;
+}
+
+/* What a looping root holds at its loop head (Trace.headin): each SLOAD
+** live there, in its home; a side trace's tail that puts them there may
+** jump to the head (emit_head_moves). None when a hoisted value is live
+** there too: the tail could not recompute it. */
+static void note_head(Emit *e)
+{
+    Trace *T = e->T;
+    uint8_t *h = calloc((size_t)T->nir, 1);
+    if (h == NULL)
+        abort();
+    for (IRRef r = 1; r < T->nir; r++) {
+        bool carried = false;
+        for (int b = 0; b < T->nback; b++)
+            carried |= T->back[b].sload == r;
+        if (T->loc[r].kind == LOC_NONE || e->start[r] != 0 || (!carried && e->end[r] < T->nir))
+            continue;
+        if (T->ir[r].op != IR_SLOAD) {
+            free(h);
+            return;
+        }
+        h[r] = 1;
+    }
+    T->headin = h;
 }
 
 JitAbort emit_trace(JitState *J, Trace *T, const char **detail)
@@ -627,6 +766,8 @@ JitAbort emit_trace(JitState *J, Trace *T, const char **detail)
         }
         if (ok && emit_backedge(&e)) {
             res = place(&e, detail);
+            if (res == JA__COUNT)
+                note_head(&e);
             break;
         }
     }

@@ -141,7 +141,10 @@ int emit_boxed(Emit *e, IRRef ref)
     int a = emit_in(e, ref);
     if (a < 0 || ins->t == IRT_VAL)
         return a;
-    int s = emit_scratch(e, 0);
+    /* An int this instruction fetched into a scratch register (busy: its
+    ** home is memory) is boxed where it is, which spares a register. */
+    bool scratch = ins->t == IRT_INT && (e->busy[0] & (1u << a));
+    int s = scratch ? a : emit_scratch(e, 0);
     if (s < 0)
         return -1;
     if (ins->t == IRT_INT)

@@ -141,5 +141,6 @@ void trace_free_ir(Trace *T)
     free(T->sframes);
     free(T->back);
     free(T->loc);
+    free(T->headin);
     memset(T, 0, sizeof *T);
 }

@@ -295,6 +295,11 @@ typedef struct Trace {
     ** tree with a trace that jumps into it (trace.c, drop_tree), so this
     ** never dangles. Relied on by: emit.c (TGT_LINK), trace.c, side.c. */
     struct Trace *ltarget;
+    /* A root that loops, per ref: 1 for an SLOAD whose home holds its
+    ** value at the loop head, which its side traces' tails fill to jump
+    ** there (jit/emit.c, emit_head_moves); NULL for other traces, or when
+    ** the head needs more than SLOADs. */
+    uint8_t *headin;
 } Trace;
 
 /* Append an instruction; returns its ref. */
