@@ -198,6 +198,26 @@ static void dump_operand(FILE *out, const Trace *T, uint8_t mode, int32_t v)
     (void)T;
 }
 
+/* The field or method name of a field instruction; for FLOAD and FSTORE
+** the entry the trace expects it in and the table's mask (@index/mask),
+** for MCHECK the class the receiver must have (INVARIANT(field-hint) in
+** jit/record_int.h). */
+static void dump_field(FILE *out, const Trace *T, const IRIns *ins)
+{
+    if (ins->op != IR_FLOAD && ins->op != IR_FSTORE && ins->op != IR_FADD &&
+        ins->op != IR_MCHECK)
+        return;
+    const ObjString *name = (const ObjString *)(uintptr_t)T->k[ins->c];
+    fprintf(out, "  .%s", name->chars);
+    if (ins->op == IR_FLOAD || ins->op == IR_FSTORE) {
+        uint64_t at = T->k[ins->c + 1];
+        fprintf(out, "@%u/%u", (unsigned)(uint32_t)at, (unsigned)(at >> 32));
+    } else if (ins->op == IR_MCHECK) {
+        const ObjClass *klass = (const ObjClass *)(uintptr_t)T->k[ins->c + 1];
+        fprintf(out, " of class %s", klass->name->chars);
+    }
+}
+
 static void dump_ir(FILE *out, const Trace *T)
 {
     fprintf(out, "---- TRACE %d IR (loop at line %d, head pc %u)\n", T->no,
@@ -217,6 +237,7 @@ static void dump_ir(FILE *out, const Trace *T)
             dump_loc(out, T->loc[r]);
         if (ins->snap != IR_NOSNAP)
             fprintf(out, "  #%d", ins->snap);
+        dump_field(out, T, ins);
         fputc('\n', out);
     }
     /* A side trace's tail stores these and enters its root (side.c). */

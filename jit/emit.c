@@ -84,6 +84,11 @@ static bool emit_entry(Emit *e)
         it->exit = 0;
         emit_settle(e, r, d);
     }
+    /* The globals read at the head (jit/record.c, head_globals), guarded
+    ** by exit 0 like the SLOADs. */
+    for (IRRef r = 1; r < T->nir; r++)
+        if (ir_head_load(&T->ir[r]) && e->end[r] > 0 && !emit_ins(e, r))
+            return false;
     /* Then what the body computes the same every iteration (jit/opt.c),
     ** still at position 0: every value the entry defines is live here. */
     for (IRRef r = 1; r < T->nir; r++)
@@ -249,7 +254,7 @@ static bool emit_backedge(Emit *e)
     }
     /* Then the loop-carried values into their SLOADs' homes, as one
     ** parallel move. */
-    Move mv[LX_MAX_REGS];
+    Move mv[LX_MAX_REGS + JIT_GVALS];    /* slots, then globals (head_globals) */
     int n = 0;
     for (int b = 0; b < T->nback; b++) {
         IRRef x = T->back[b].sload, v = T->back[b].val;
@@ -268,6 +273,24 @@ static bool emit_backedge(Emit *e)
         if (same_loc(m->src, m->dst))
             continue;
         n++;
+    }
+    /* And the loop-carried globals' last stores into their head loads'. */
+    for (int g = 0; g < T->ngback; g++) {
+        IRRef x = T->gback[g].load, v = T->gback[g].val;
+        if (e->end[x] == 0)
+            continue;
+        Move *m = &mv[n];
+        m->dst = T->loc[x];
+        m->cls = reg_class(&T->ir[x]);
+        m->t = (IRType)T->ir[x].t;
+        m->k = v;
+        m->done = false;
+        if (ir_is_const(T, v))
+            m->src.kind = LOC_CONST, m->src.idx = 0;
+        else
+            m->src = T->loc[v];
+        if (!same_loc(m->src, m->dst))
+            n++;
     }
     if (!emit_parallel(e, mv, n))
         return false;
@@ -691,8 +714,8 @@ static JitAbort place(Emit *e, const char **detail)
 
 /* What a looping root holds at its loop head (Trace.headin): each SLOAD
 ** live there, in its home; a side trace's tail that puts them there may
-** jump to the head (emit_head_moves). None when a hoisted value is live
-** there too: the tail could not recompute it. */
+** jump to the head (emit_head_moves). None when a hoisted value or a
+** global's head load is live there too: the tail does not make those. */
 static void note_head(Emit *e)
 {
     Trace *T = e->T;
@@ -703,7 +726,8 @@ static void note_head(Emit *e)
         bool carried = false;
         for (int b = 0; b < T->nback; b++)
             carried |= T->back[b].sload == r;
-        if (T->loc[r].kind == LOC_NONE || e->start[r] != 0 || (!carried && e->end[r] < T->nir))
+        if (T->loc[r].kind == LOC_NONE || e->start[r] != 0 ||
+            (!carried && e->end[r] < T->nir && !ir_head_load(&T->ir[r])))
             continue;
         if (T->ir[r].op != IR_SLOAD) {
             free(h);
@@ -720,16 +744,16 @@ JitAbort emit_trace(JitState *J, Trace *T, const char **detail)
     memset(&e, 0, sizeof e);
     e.J = J;
     e.T = T;
+    e.inv = malloc((size_t)T->nir);
+    if (e.inv == NULL)
+        abort();
+    opt_run(J, T, e.inv);       /* jit/opt.h: the passes, snap_complete */
+    T->budget = !T->link && J->vm->budget != 0;
     e.start = calloc((size_t)T->nir, sizeof(int));
     e.end = calloc((size_t)T->nir, sizeof(int));
     T->loc = calloc((size_t)T->nir, sizeof(IRLoc));
-    e.inv = malloc((size_t)T->nir);
-    if (e.start == NULL || e.end == NULL || T->loc == NULL || e.inv == NULL)
+    if (e.start == NULL || e.end == NULL || T->loc == NULL)
         abort();
-    opt_fields(T);
-    T->loopsnap = T->link ? -1 : snap_complete(T);
-    T->budget = !T->link && J->vm->budget != 0;
-    opt_hoist(T, e.inv);
     ra_liveness(&e);
     JitAbort res = JA_REGS;
     for (e.K = 4; e.K >= 2; e.K--) {
@@ -743,7 +767,7 @@ JitAbort emit_trace(JitState *J, Trace *T, const char **detail)
         e.head = e.nitems;
         for (IRRef r = 1; ok && r < T->nir; r++) {
             e.pos = r;
-            ok = e.inv[r] == OPT_HOISTED || emit_ins(&e, r);
+            ok = e.inv[r] == OPT_HOISTED || ir_head_load(&T->ir[r]) || emit_ins(&e, r);
         }
         if (ok && T->link && T->ltarget != NULL) {
             /* It jumps to the trace it links to (emit_link_tail). */

@@ -197,6 +197,82 @@ static bool emit_typed(Emit *e, IRRef ref, const IRIns *ins, int s)
     return true;
 }
 
+/* -- Fields ----------------------------------------------------------------
+** A field's stencil guards that its object is an instance, that the
+** instance's table has the recorded mask and the name in the recorded
+** entry (INVARIANT(field-hint), jit/record_int.h). The first two are
+** skipped when a field instruction before it on the same ref proved them
+** in this iteration (the trace is straight-line: it ran) and nothing
+** between may change a table's layout: only a table growing changes the
+** mask and entries, and only C code grows one (a native, a field added
+** by the interpreter: the ops not listed here). FADD adds a field only
+** where the table has room: into an empty entry or a tombstone, never
+** one that holds a key. MCHECK proves an instance, FLOAD and FSTORE a
+** mask, and the entry of their field (the same c: the same name at the
+** same entry), which leaves no guard at all. */
+
+static bool keeps_layouts(IROp op)
+{
+    switch (op) {
+    case IR_KINT: case IR_KNUM: case IR_KVAL: case IR_SLOAD: case IR_GLOAD: case IR_ULOAD:
+    case IR_XLOAD: case IR_GSTORE: case IR_USTORE: case IR_XSTORE: case IR_SSTORE:
+    case IR_FLOAD: case IR_FSTORE: case IR_MCHECK: case IR_ILOAD: case IR_ISTORE:
+    case IR_UNBOX: case IR_LPUSH: case IR_LLEN: case IR_CONV: case IR_TOINT: case IR_ADD:
+    case IR_SUB: case IR_MUL: case IR_DIV: case IR_MOD: case IR_NEG: case IR_NOT:
+    case IR_LT: case IR_LE: case IR_GT: case IR_GE: case IR_EQ: case IR_NE: case IR_NLT:
+    case IR_NLE: case IR_NGT: case IR_NGE: case IR_TRUTHY: case IR_FALSEY: case IR_EQV:
+    case IR_NEV: case IR_BOXNUM: case IR_FADD: case IR_NOP:
+        return true;
+    default:
+        return false;
+    }
+}
+
+enum { KNOWN_NOTHING, KNOWN_INSTANCE, KNOWN_MASK, KNOWN_ENTRY };
+
+/* What the instructions before ref proved about the object obj: for a
+** field instruction ref, c is its field's k[] pair; -1 for MCHECK. One
+** that runs in the entry (jit/opt.h, OPT_HOISTED) proves nothing for
+** the body, whose later iterations come after the whole body before. */
+static int field_known(const Emit *e, IRRef ref, IRRef obj, int32_t c)
+{
+    const Trace *T = e->T;
+    int known = KNOWN_NOTHING;
+    for (IRRef q = ref - 1; q > 0 && keeps_layouts((IROp)T->ir[q].op); q--) {
+        const IRIns *p = &T->ir[q];
+        if (p->a != obj || e->inv[q] ||
+            (p->op != IR_FLOAD && p->op != IR_FSTORE && p->op != IR_MCHECK))
+            continue;
+        if (p->op != IR_MCHECK && c >= 0 && p->c == c)
+            return KNOWN_ENTRY;
+        if (p->op != IR_MCHECK && c >= 0 && T->k[p->c + 1] >> 32 == T->k[c + 1] >> 32)
+            known = KNOWN_MASK;
+        else if (known < KNOWN_INSTANCE)
+            known = KNOWN_INSTANCE;
+    }
+    return known;
+}
+
+/* The template of FLOAD or FSTORE ref (one of tpl: full, _i, _k, _e),
+** with its holes: the entry it found its field in. */
+static Item *field_at(Emit *e, IRRef ref, const JitTemplate tpl[4], int r0, int r1)
+{
+    const Trace *T = e->T;
+    const IRIns *ins = &T->ir[ref];
+    uint64_t at = T->k[ins->c + 1];
+    Item *it = item(e, stencil_id(tpl[field_known(e, ref, ins->a, ins->c)], r0, r1, 0));
+    it->k = T->k[ins->c];
+    it->op0 = (int32_t)(uint32_t)(at >> 32);
+    it->slot = (int32_t)((uint32_t)at * sizeof(Entry));
+    it->exit = ins->snap;
+    return it;
+}
+
+static const JitTemplate get_field_ops[] = {JIT_T_get_field, JIT_T_get_field_i,
+                                            JIT_T_get_field_k, JIT_T_get_field_e};
+static const JitTemplate set_field_ops[] = {JIT_T_set_field, JIT_T_set_field_i,
+                                            JIT_T_set_field_k, JIT_T_set_field_e};
+
 static bool emit_load(Emit *e, IRRef ref, IRIns *ins, JitTemplate load)
 {
     VM *vm = e->J->vm;
@@ -283,7 +359,15 @@ bool emit_ins(Emit *e, IRRef ref)
             x = ins->b;
             y = ins->a;
         }
-        if (ins->op != IR_MOD && is_kint(T, y)) {
+        if (ins->op == IR_MOD && is_kint(T, y) && T->ir[y].a >= 2 &&
+            T->ir[y].a <= JIT_MODK_MAX) {
+            /* By a constant: a multiply by its reciprocal (modk_int). */
+            TRY(a = emit_in(e, x));
+            TRY(d = emit_out(e, ref));
+            it = item(e, stencil_id(JIT_T_modk_int, d, a, 0));
+            it->op0 = T->ir[y].a;
+            it->k = UINT64_MAX / (uint64_t)T->ir[y].a + 1;
+        } else if (ins->op != IR_MOD && is_kint(T, y)) {
             TRY(a = emit_in(e, x));
             TRY(d = emit_out(e, ref));
             it = item(e, stencil_id(intk_ops[k], d, a, 0));
@@ -356,9 +440,7 @@ bool emit_ins(Emit *e, IRRef ref)
     case IR_FLOAD:
         TRY(a = emit_in(e, ins->a));
         TRY(d = emit_out(e, ref));
-        it = item(e, stencil_id(JIT_T_get_field, d, a, 0));
-        it->k = T->k[ins->c];
-        it->exit = ins->snap;
+        field_at(e, ref, get_field_ops, d, a);
         emit_settle(e, ref, d);
         return true;
     case IR_LLEN:
@@ -373,14 +455,26 @@ bool emit_ins(Emit *e, IRRef ref)
         item(e, stencil_id(JIT_T_push_item, a, b, 0))->exit = ins->snap;
         return true;
     case IR_FSTORE:
-    case IR_MCHECK:
         TRY(a = emit_in(e, ins->a));
-        TRY(b = ins->op == IR_FSTORE ? emit_boxed(e, ins->b) : emit_in(e, ins->b));
-        it = item(e, stencil_id(ins->op == IR_FSTORE ? JIT_T_set_field : JIT_T_check_method,
-                                a, b, 0));
+        TRY(b = emit_boxed(e, ins->b));
+        field_at(e, ref, set_field_ops, a, b);
+        return true;
+    case IR_MCHECK: {
+        /* The class (k[c + 1], INVARIANT(field-hint)) decides the method,
+        ** so the closure b needs no register. */
+        const ObjString *name = (const ObjString *)(uintptr_t)T->k[ins->c];
+        TRY(a = emit_in(e, ins->a));
+        it = item(e, stencil_id(field_known(e, ref, ins->a, -1) ? JIT_T_guard_class_i
+                                                                        : JIT_T_guard_class,
+                                a, 0, 0));
+        it->k = T->k[ins->c + 1];
+        it->exit = ins->snap;
+        it = item(e, stencil_id(JIT_T_check_nofield, a, 0, 0));
         it->k = T->k[ins->c];
+        it->op0 = (int32_t)name->hash;
         it->exit = ins->snap;
         return true;
+    }
     case IR_ILOAD:
         TRY(a = emit_in(e, ins->a));
         TRY(b = emit_in(e, ins->b));

@@ -1,9 +1,11 @@
 /* ir.c -- building the trace IR: the op table's consumers, appending
-** instructions, interning constants. */
+** instructions (folded or shared on the way when they cannot exit:
+** opt_fold_emit, jit/opt_fold.c), interning constants. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "jit/ir.h"
+#include "jit/opt.h"
 
 const char *const ir_names[IR__COUNT] = {
 #define IR_NAME(name, ma, mb, doc) #name,
@@ -68,6 +70,9 @@ static void *grow(void *p, int *cap, int need, size_t elem)
 
 IRRef ir_emit(Trace *T, IROp op, IRType t, int32_t a, int32_t b)
 {
+    IRRef folded = opt_fold_emit(T, op, t, a, b);      /* jit/opt_fold.c */
+    if (folded != 0)
+        return folded;
     T->ir = grow(T->ir, &T->ir_cap, T->nir + 1, sizeof(IRIns));
     IRIns *ins = &T->ir[T->nir];
     ins->op = (uint8_t)op;
@@ -108,6 +113,20 @@ int32_t ir_kraw(Trace *T, uint64_t bits)
     return T->nk++;
 }
 
+/* Two raw constants in consecutive entries (found again when both are
+** there already): the index of the first. */
+int32_t ir_kpair(Trace *T, uint64_t first, uint64_t second)
+{
+    for (int32_t i = 0; i + 1 < T->nk; i++)
+        if (T->k[i] == first && T->k[i + 1] == second)
+            return i;
+    T->k = grow(T->k, &T->k_cap, T->nk + 2, sizeof(uint64_t));
+    T->k[T->nk] = first;
+    T->k[T->nk + 1] = second;
+    T->nk += 2;
+    return T->nk - 2;
+}
+
 IRRef ir_knum(Trace *T, double d)
 {
     return kconst(T, IR_KNUM, IRT_NUM, double_val(d));
@@ -142,5 +161,6 @@ void trace_free_ir(Trace *T)
     free(T->back);
     free(T->loc);
     free(T->headin);
+    free(T->gback);
     memset(T, 0, sizeof *T);
 }

@@ -230,6 +230,15 @@ typedef struct {
     IRRef sload;        /* its SLOAD, or 0 */
 } LoopSlot;
 
+/* A global the loop reads at its head and writes in its body: its GLOAD
+** (a head load, b = 1: loaded by the entry) takes the value the body
+** stored last for the next iteration, as a loop-carried slot's SLOAD does
+** (jit/record.c, head_globals). The stores stay where they are, so
+** memory always holds the global and exits need nothing. */
+typedef struct {
+    IRRef load, val;
+} GlobalLoop;
+
 typedef struct Trace {
     int no;
     ObjFunction *fn;    /* kept alive by the JIT (mark_extra) */
@@ -300,7 +309,15 @@ typedef struct Trace {
     ** there (jit/emit.c, emit_head_moves); NULL for other traces, or when
     ** the head needs more than SLOADs. */
     uint8_t *headin;
+    GlobalLoop *gback;  /* the loop-carried globals */
+    int ngback;
 } Trace;
+
+/* A GLOAD the entry does (a global read at the loop head: GlobalLoop). */
+static inline bool ir_head_load(const IRIns *ins)
+{
+    return ins->op == IR_GLOAD && ins->b == 1;
+}
 
 /* Append an instruction; returns its ref. */
 IRRef ir_emit(Trace *T, IROp op, IRType t, int32_t a, int32_t b);
@@ -311,6 +328,8 @@ IRRef ir_kval(Trace *T, Value v);
 /* A raw 64-bit constant (an address) with no instruction: its k[] index.
 ** Never marked by the GC: only for what a KVAL of the trace keeps alive. */
 int32_t ir_kraw(Trace *T, uint64_t bits);
+/* Two raw constants at k[i] and k[i + 1] (the same rule): returns i. */
+int32_t ir_kpair(Trace *T, uint64_t first, uint64_t second);
 /* The boxed Value of a constant ref (KINT, KNUM, KVAL). */
 Value ir_kvalue(const Trace *T, IRRef ref);
 bool ir_is_const(const Trace *T, IRRef ref);

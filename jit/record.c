@@ -281,6 +281,28 @@ bool rec_branch(Rec *r, bool taken, const Instr **next, bool *closed)
 static IRRef rk_number(Rec *r, Value v) { return constant(r, v); }
 
 /* The global slot's value as a typed IR load (a guard for int and num). */
+/* Recorder.gval: the ref global g is known to hold this iteration, or 0. */
+static IRRef global_known(const Recorder *R, uint32_t g)
+{
+    for (int k = 0; k < R->ngval; k++)
+        if (R->gval[k].g == g)
+            return R->gval[k].ref;
+    return 0;
+}
+
+static void global_is(Recorder *R, uint32_t g, IRRef ref)
+{
+    int k = 0;
+    while (k < R->ngval && R->gval[k].g != g)
+        k++;
+    if (k == JIT_GVALS)
+        return;             /* full: later loads of g load */
+    if (k == R->ngval)
+        R->ngval++;
+    R->gval[k].g = g;
+    R->gval[k].ref = ref;
+}
+
 static IRRef typed_load(Rec *r, IROp op, int32_t idx, Value v)
 {
     return emit(r, op, type_of(v), idx, 0);
@@ -338,6 +360,45 @@ static void widen_sloads(Trace *T)
 ** body read at the head comes back with the type it had. A side trace
 ** (jit/side.c) carries nothing around a loop: its tail stores what it
 ** modified and enters its root, whose entry guards check the types. */
+/* A global whose first access in the body is a GLOAD holds there what it
+** held at the loop head (only the trace writes globals while it runs:
+** Recorder.gval), so like an SLOAD it is loaded once by the entry (b = 1,
+** guarded by exit 0, the entry's) and the body's last store to it (the
+** recorder's last ref for it) goes back into its place at the back-edge
+** (Trace.gback, jit/emit.c), unless that has another type: then it stays
+** a load in the body. Of a root that loops only. */
+static void head_globals(const Recorder *R, Trace *T)
+{
+    int n = 0;
+    for (IRRef x = 1; x < T->nir; x++)
+        n += T->ir[x].op == IR_GLOAD;
+    if (n == 0)
+        return;
+    T->gback = calloc((size_t)n, sizeof(GlobalLoop));
+    if (T->gback == NULL)
+        abort();
+    for (IRRef x = 1; x < T->nir; x++) {
+        IRIns *ins = &T->ir[x];
+        if (ins->op != IR_GLOAD)
+            continue;
+        bool first = true;
+        for (IRRef y = 1; y < x && first; y++)
+            first = !((T->ir[y].op == IR_GLOAD || T->ir[y].op == IR_GSTORE) &&
+                      T->ir[y].a == ins->a);
+        IRRef last = global_known(R, (uint32_t)ins->a);
+        if (!first || last == 0 || (last != x && T->ir[last].t != ins->t))
+            continue;
+        ins->b = 1;
+        if (ins->snap != IR_NOSNAP)
+            ins->snap = 0;      /* its type guard: the entry's */
+        if (last != x) {
+            T->gback[T->ngback].load = x;
+            T->gback[T->ngback].val = last;
+            T->ngback++;
+        }
+    }
+}
+
 static bool close_loop(Rec *r)
 {
     Recorder *R = &r->J->rec;
@@ -360,6 +421,8 @@ static bool close_loop(Rec *r)
             return FAIL(r, JA_UNSTABLE, NULL);
     }
     widen_sloads(T);
+    if (!side)
+        head_globals(R, T);
     trace_finish(r->J);
     return false;
 }
@@ -431,15 +494,21 @@ bool rec_ins(JitState *J, const Instr *pc)
         Value v = vm->globals[INS_BX(i)];
         if (v == UNDEF_VAL)
             return FAIL(r, JA_UNDEF, NULL);
-        if (!(x = typed_load(r, IR_GLOAD, (int32_t)INS_BX(i), v)))
-            return false;
+        x = global_known(R, INS_BX(i));
+        if (x == 0 || T->ir[x].t != type_of(v)) {
+            if (!(x = typed_load(r, IR_GLOAD, (int32_t)INS_BX(i), v)))
+                return false;
+            global_is(R, INS_BX(i), x);
+        }
         set_slot(r, INS_A(i), x);
         break;
     }
     case OP_SETGLOBAL:
         if (vm->globals[INS_BX(i)] == UNDEF_VAL)
             return FAIL(r, JA_UNDEF, NULL);
-        emit(r, IR_GSTORE, IRT_NONE, (int32_t)INS_BX(i), get_slot(r, INS_A(i)));
+        x = get_slot(r, INS_A(i));
+        emit(r, IR_GSTORE, IRT_NONE, (int32_t)INS_BX(i), x);
+        global_is(R, INS_BX(i), x);
         break;
     case OP_GETUPVAL: {
         Value v = *f->closure->upvals[INS_B(i)]->location;
@@ -653,8 +722,12 @@ bool rec_ins(JitState *J, const Instr *pc)
                 return false;
             break;
         }
+        /* At the entry it has now: INVARIANT(field-hint), record_int.h. */
+        int32_t kc = rec_field_k(r, &AS_INSTANCE(o)->fields, name);
+        if (kc < 0)
+            return FAIL(r, JA_NYITYPE, "GETFIELD");
         IRRef g = ir_emit(T, IR_FLOAD, IRT_VAL, get_slot(r, INS_B(i)), 0);
-        T->ir[g].c = ir_kraw(T, (uint64_t)(uintptr_t)name);
+        T->ir[g].c = kc;
         if (!guard(r, g) || !(x = typed_value(r, g, v)))
             return false;
         set_slot(r, INS_A(i), x);
@@ -681,8 +754,11 @@ bool rec_ins(JitState *J, const Instr *pc)
         if (!have && ft->entries == NULL &&
             !guard(r, ir_emit(T, IR_FTAB, IRT_NONE, NCALL_OP, or)))
             return false;
+        int32_t kc = have ? rec_field_k(r, ft, name) : ir_kraw(T, (uint64_t)(uintptr_t)name);
+        if (kc < 0)
+            return FAIL(r, JA_NYITYPE, "SETFIELD");
         IRRef g = ir_emit(T, have ? IR_FSTORE : IR_FADD, IRT_NONE, or, get_slot(r, INS_C(i)));
-        T->ir[g].c = ir_kraw(T, (uint64_t)(uintptr_t)name);
+        T->ir[g].c = kc;
         if (!guard(r, g))
             return false;
         break;

@@ -251,8 +251,11 @@ bool rec_invoke(Rec *r, Instr i, const Instr **next)
         ** receiver, the closure in the callee's slot 0. */
         if (!is_obj_type(m, OBJ_CLOSURE))
             return FAIL(r, JA_CALLEE, "a field holding a callable");
+        int32_t kc = rec_field_k(r, &in->fields, name);
+        if (kc < 0)
+            return FAIL(r, JA_CALLEE, "a field holding a callable");
         IRRef g = ir_emit(r->T, IR_FLOAD, IRT_VAL, get_slot(r, (int)INS_A(i)), 0);
-        r->T->ir[g].c = ir_kraw(r->T, (uint64_t)(uintptr_t)name);
+        r->T->ir[g].c = kc;
         if (!guard(r, g))
             return false;
         set_slot(r, (int)INS_A(i), g);
@@ -260,9 +263,15 @@ bool rec_invoke(Rec *r, Instr i, const Instr **next)
     }
     if (!tab_get(&in->klass->methods, name, &m) || !is_obj_type(m, OBJ_CLOSURE))
         return FAIL(r, JA_CALLEE, "an undefined method");
+    /* Checked by class: a class's methods change only while its `class`
+    ** statement runs, in OP_INHERIT and OP_METHOD, between which no Lox
+    ** code runs (the superclass expression before them sees no methods,
+    ** so no trace can hold one). The KVAL keeps the class alive, so no
+    ** other class takes its address (INVARIANT(field-hint), record_int.h). */
     IRRef k = ir_kval(r->T, m);
+    ir_kval(r->T, obj_val(in->klass));
     IRRef g = ir_emit(r->T, IR_MCHECK, IRT_NONE, get_slot(r, (int)INS_A(i)), k);
-    r->T->ir[g].c = ir_kraw(r->T, (uint64_t)(uintptr_t)name);
+    r->T->ir[g].c = ir_kpair(r->T, (uint64_t)(uintptr_t)name, (uint64_t)(uintptr_t)in->klass);
     if (!guard(r, g))
         return false;
     return rec_enter(r, i, AS_CLOSURE(m), true, next);

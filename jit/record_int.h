@@ -124,6 +124,33 @@ static inline IRRef typed_value(Rec *r, IRRef v, Value seen)
     return v;
 }
 
+/* -- Field slots ------------------------------------------------------------
+** INVARIANT(field-hint): FLOAD and FSTORE name their field by two raw
+** constants (ir_kpair): k[c] the name (an ObjString *, kept alive by the
+** function's constants), k[c + 1] the slot the recorder found it in:
+** the table's mask << 32 | the entry's index. The trace reads or writes
+** that entry directly behind a guard that the instance's table has that
+** mask and the name in that entry (get_field / set_field stencils). For
+** MCHECK, k[c + 1] is the receiver's class (a KVAL keeps it alive).
+** Equal c is still the same field name; one name at two slots has two c,
+** which at run time can only be two objects (one table cannot pass both
+** guards, and nothing between two field instructions that leaves fields
+** alone changes a table's layout). Relied on by: jit/emit_ops.c
+** (field_at, field_known), jit/dump.c, opt_fields (jit/opt_fields.c)
+** comparing c. */
+
+/* The k[] index of field name's pair for FLOAD / FSTORE, name being in the
+** table t; -1 when its entry is past what a stencil's displacement reaches. */
+static inline int32_t rec_field_k(Rec *r, const Table *t, ObjString *name)
+{
+    if (t->mask >= (1u << 27))
+        return -1;
+    uint32_t i = name->hash & t->mask;
+    while (t->entries[i].key != name)
+        i = (i + 1) & t->mask;
+    return ir_kpair(r->T, (uint64_t)(uintptr_t)name, (uint64_t)t->mask << 32 | i);
+}
+
 /* -- Maps with interned string keys ----------------------------------------
 ** Looked up in the trace (map_find: the key's cached hash, identity of
 ** interned strings); other keys, and a long string stored under the same

@@ -48,7 +48,7 @@ void ra_liveness(Emit *e)
         /* SLOADs and hoisted instructions run in the entry, before the
         ** head: position 0. Their operands' uses stay at their refs,
         ** which only makes those live a little longer than needed. */
-        e->start[r] = ins->op == IR_SLOAD || e->inv[r] == OPT_HOISTED ? 0 : r;
+        e->start[r] = ins->op == IR_SLOAD || ir_head_load(ins) || e->inv[r] == OPT_HOISTED ? 0 : r;
         if (ir_mode_a[ins->op] == IRM_R)
             use(e, ins->a, r);
         if (ir_mode_b[ins->op] == IRM_R)
@@ -65,6 +65,18 @@ void ra_liveness(Emit *e)
     ** is in the back-edge's snapshot. */
     for (int b = 0; b < T->nback; b++)
         use(e, T->back[b].val, END);
+    /* A head load of a global (jit/record.c, head_globals) the loop
+    ** writes gets the last store's value at the back-edge; one it only
+    ** reads keeps its first value in its place around the loop. */
+    for (int g = 0; g < T->ngback; g++)
+        use(e, T->gback[g].val, END);
+    for (IRRef r = 1; r < T->nir; r++) {
+        bool carried = false;
+        for (int g = 0; g < T->ngback; g++)
+            carried |= T->gback[g].load == r;
+        if (ir_head_load(&T->ir[r]) && !carried && e->end[r] > 0)
+            use(e, r, END);
+    }
     if (T->link) {
         const Snapshot *sn = &T->snaps[T->link - 1];
         for (uint32_t k = sn->start; k < sn->start + sn->n; k++)

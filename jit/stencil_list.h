@@ -68,6 +68,9 @@
     X(addk_int,   rR,  "r_d = r_a + OPERAND0; exits on overflow")             \
     X(subk_int,   rR,  "r_d = r_a - OPERAND0; exits on overflow")             \
     X(mulk_int,   rR,  "r_d = r_a * OPERAND0; exits on overflow or -0")       \
+    X(modk_int,   rR,  "r_d = r_a % OPERAND0 floored, OPERAND0 in 2.."        \
+                       "JIT_MODK_MAX, CONST its reciprocal (int.c); never "    \
+                       "exits")                                                \
     X(neg_int,    rR,  "r_d = -r_a; exits on INT32_MIN or 0 (-0)")            \
     X(lt_int,     RR,  "exits unless r_a < r_b")                              \
     X(le_int,     RR,  "exits unless r_a <= r_b")                             \
@@ -147,12 +150,24 @@
     X(call_native_r1, raw, "the same into r1")                                 \
     X(call_native_r2, raw, "the same into r2")                                 \
     X(call_native_r3, raw, "the same into r3")                                 \
-    X(get_field,    rR,  "r_d = field CONST (an ObjString *) of r_a; exits "  \
-                         "unless r_a is an instance that has it")              \
-    X(set_field,    RR,  "field CONST of r_a = r_b (a raw Value); exits "     \
-                         "unless r_a is an instance that has the field")       \
-    X(check_method, RR,  "exits unless r_a is an instance without a field "   \
-                         "CONST whose class's method CONST is r_b")            \
+    X(get_field,    rR,  "r_d = the value of the entry at byte offset SLOT " \
+                         "of the fields of r_a; exits unless r_a is an "       \
+                         "instance whose fields' mask is OPERAND0 and that "   \
+                         "entry's key CONST (an ObjString *)")                 \
+    X(set_field,    RR,  "the value of that entry (get_field's guard) = r_b " \
+                         "(a raw Value)")                                      \
+    X(get_field_i,  rR,  "get_field for r_a known to be an instance")        \
+    X(set_field_i,  RR,  "set_field for r_a known to be an instance")        \
+    X(get_field_k,  rR,  "get_field for r_a known to be an instance whose "  \
+                         "fields' mask is the one recorded: guards the key") \
+    X(set_field_k,  RR,  "set_field for r_a known so")                        \
+    X(get_field_e,  rR,  "get_field for r_a known to have the field in that " \
+                         "entry: no guard")                                    \
+    X(set_field_e,  RR,  "set_field for r_a known so")                        \
+    X(guard_class,  R,   "exits unless r is an instance of the class CONST")  \
+    X(guard_class_i, R,  "guard_class for r known to be an instance")         \
+    X(check_nofield, R,  "exits if the instance r has a field CONST (hash "   \
+                         "OPERAND0); after guard_class on r")                  \
     X(get_item,     rRR, "r_d = item r_b (an int) of the list r_a; exits "    \
                          "unless r_a is a list and r_b in range")              \
     X(list_len,     rR,  "r_d = the length of the list r_a (an int); exits "  \
@@ -207,6 +222,9 @@
     JIT_STENCILS_CONTROL(X)                                                  \
     JIT_STENCILS_LOX(X)                                                      \
     JIT_STENCILS_SIDE(X)
+
+/* The largest divisor modk_int takes (its reciprocal's error bound). */
+#define JIT_MODK_MAX 65535
 
 /* -- Shapes: variant expansion ---------------------------------------- */
 

@@ -58,6 +58,8 @@ typedef enum {
 ** calls it inlines, numbered from the trace's frame base (an inlined
 ** frame's slot s is slot base + s). */
 #define JIT_MAXSLOT 1024
+/* Globals whose values the recorder remembers (Recorder.gval). */
+#define JIT_GVALS 32
 /* Inlined calls at most (the maxinline parameter is capped by this). */
 #define JIT_MAXINLINE 8
 
@@ -82,6 +84,15 @@ typedef struct {
     int pending;                  /* 1 + the slot a native's result went to,
                                   ** typed at the next instruction; 0: none */
     RecFrame fr[JIT_MAXINLINE + 1];
+    /* Globals read or written so far, each with the ref of its value: a
+    ** GLOAD of one gives that ref again. Only the trace's own GSTOREs
+    ** write globals while it runs (no native it calls runs Lox code:
+    ** jit/record_call.c), so nothing else can change them. */
+    struct {
+        uint32_t g;
+        IRRef ref;
+    } gval[JIT_GVALS];
+    int ngval;
 } Recorder;
 
 /* A trace that took JIT_SHORT_ENTRIES side exits or more (exits that do

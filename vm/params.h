@@ -27,7 +27,8 @@
     X(maxinline, 3, 0, 8, "nested Lox calls a trace inlines")             \
     X(sizemcode, 4096, 64, 1048576, "machine-code budget in KB")          \
     X(maxmem, 0, 0, 2147483647, "Lox heap cap in bytes (0: automatic)")    \
-    X(jitcheck, 0, 0, 1, "check snapshots and frames at trace exits (debug)")
+    X(jitcheck, 0, 0, 1, "check snapshots and frames at trace exits (debug)") \
+    X(ircheck, 0, 0, 1, "check the IR after each optimization pass (debug)")
 
 typedef enum {
 #define LX_PARAM_ENUM(name, def, lo, hi, doc) PARAM_##name,

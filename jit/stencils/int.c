@@ -84,6 +84,24 @@ JIT_TEMPLATE(mulk_int, uint64_t *d, uint64_t a)
     return jit_mul(d, (int32_t)a, JIT_OPERAND(0));
 }
 
+/* x % y floored, for a constant y in [2, JIT_MODK_MAX] (OPERAND0), without
+** a division: CONST is M = floor((2^64 - 1) / y) + 1, so M * y = 2^64 + e
+** with 0 <= e < y, and x * M / 2^64 = floor(x / y) + (x mod y + x * e /
+** 2^64) / y, whose second term stays below 1 while x * e < 2^64: the
+** high half of x * M is floor(x / y). Adding y * 2^31 first makes x
+** non-negative without changing x mod y, so the floored result (its sign
+** follows the positive divisor: 0 <= r < y) is the unsigned one; then
+** x * e < (y + 1) * 2^31 * y, below 2^64 for y up to 92681, which is what
+** bounds y. Never exits. */
+JIT_TEMPLATE(modk_int, uint64_t *d, uint64_t a)
+{
+    uint64_t y = (uint32_t)JIT_OPERAND(0);
+    uint64_t x = (uint64_t)(int64_t)(int32_t)a + (y << 31);
+    uint64_t q = (uint64_t)(((unsigned __int128)x * jit_const64()) >> 64);
+    *d = (uint32_t)(x - q * y);
+    return true;
+}
+
 /* -0 is a double, and -INT32_MIN does not fit. */
 JIT_TEMPLATE(neg_int, uint64_t *d, uint64_t a)
 {

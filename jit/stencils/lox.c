@@ -167,44 +167,143 @@ JIT_INLINE ObjInstance *jit_instance(uint64_t v)
     return is_obj_type(v, OBJ_INSTANCE) ? (ObjInstance *)as_obj(v) : NULL;
 }
 
-JIT_TEMPLATE(get_field, uint64_t *d, uint64_t a)
+/* -- Fields at the slot the recorder saw them in ---------------------
+** INVARIANT(field-hint) (jit/record_int.h): SLOT is the entry's byte
+** offset in the instance's entries, OPERAND0 the table's mask then, CONST
+** the field's name. The same mask is the same array (never 0 here: a
+** table with entries has 4 or more, vm/table.c), and a key sits in one
+** entry only, so finding the name in that entry finds the field. A field
+** is never removed; if one were, its entry's key would be NULL (a
+** tombstone) and the guard would fail. Any other layout exits.
+**
+** Four forms of each, by what an earlier instruction on the same object
+** proved in this iteration (emit_ops.c, field_known): nothing, that it is
+** an instance (_i), that its table has this mask too (_k), or that this
+** entry holds this field (_e: no guard left). */
+JIT_INLINE bool jit_entry_at(const ObjInstance *in, Entry **e)
 {
-    ObjInstance *in = jit_instance(a);
-    if (in == NULL)
-        return false;
-    Value *p = jit_lookup(&in->fields, (ObjString *)jit_const64());
-    if (p == NULL)
-        return false;
-    *d = *p;
+    *e = (Entry *)((char *)in->fields.entries + JIT_SLOT_OFFSET);
+    return (*e)->key == (ObjString *)jit_const64();
+}
+
+JIT_INLINE bool jit_field_e(uint64_t v, Entry **e)
+{
+    *e = (Entry *)((char *)((const ObjInstance *)as_obj(v))->fields.entries + JIT_SLOT_OFFSET);
     return true;
 }
 
-/* Only an existing field: adding one may grow the table, which allocates,
-** and a trace never allocates (the GC cannot see its registers). */
-JIT_TEMPLATE(set_field, uint64_t a, uint64_t b)
+JIT_INLINE bool jit_field_k(uint64_t v, Entry **e)
 {
-    ObjInstance *in = jit_instance(a);
-    if (in == NULL)
-        return false;
-    Value *p = jit_lookup(&in->fields, (ObjString *)jit_const64());
-    if (p == NULL)
-        return false;
-    *p = b;
-    return true;
+    return jit_entry_at((const ObjInstance *)as_obj(v), e);
 }
 
-/* What INVOKE would call is the closure the trace inlined: checked every
-** time, so a field that shadows the method, or another method, exits. */
-JIT_TEMPLATE(check_method, uint64_t a, uint64_t b)
+JIT_INLINE bool jit_field_i(uint64_t v, Entry **e)
 {
-    ObjInstance *in = jit_instance(a);
-    if (in == NULL)
-        return false;
-    ObjString *name = (ObjString *)jit_const64();
-    if (in->fields.count > 0 && jit_lookup(&in->fields, name) != NULL)
-        return false;
-    Value *m = jit_lookup(&in->klass->methods, name);
-    return m != NULL && *m == b;
+    const ObjInstance *in = (const ObjInstance *)as_obj(v);
+    return in->fields.mask == (uint32_t)JIT_OPERAND(0) && jit_entry_at(in, e);
+}
+
+JIT_INLINE bool jit_field(uint64_t v, Entry **e)
+{
+    return is_obj_type(v, OBJ_INSTANCE) && jit_field_i(v, e);
+}
+
+/* Loads; a store is only to an existing field: adding one may grow the
+** table, which allocates, and a trace never allocates (the GC cannot see
+** its registers). */
+#define JIT_FIELD_OPS(sfx)                                                    \
+    JIT_TEMPLATE(get_field##sfx, uint64_t *d, uint64_t a)                    \
+    {                                                                         \
+        Entry *e;                                                             \
+        if (!jit_field##sfx(a, &e))                                           \
+            return false;                                                     \
+        *d = e->value;                                                        \
+        return true;                                                          \
+    }                                                                         \
+    JIT_TEMPLATE(set_field##sfx, uint64_t a, uint64_t b)                     \
+    {                                                                         \
+        Entry *e;                                                             \
+        if (!jit_field##sfx(a, &e))                                           \
+            return false;                                                     \
+        e->value = b;                                                         \
+        return true;                                                          \
+    }
+JIT_FIELD_OPS()
+JIT_FIELD_OPS(_i)
+JIT_FIELD_OPS(_k)
+JIT_FIELD_OPS(_e)
+
+/* -- Method checks ---------------------------------------------------
+** What INVOKE would call is the closure the trace inlined when the
+** receiver's class is the recorded one (its methods are fixed once its
+** `class` statement ran: jit/record_call.c) and no field shadows the
+** method: guard_class, then check_nofield on the same register. */
+JIT_TEMPLATE(guard_class_i, uint64_t a)
+{
+    return (uint64_t)(uintptr_t)((ObjInstance *)as_obj(a))->klass == jit_const64();
+}
+
+JIT_TEMPLATE(guard_class, uint64_t a)
+{
+    return is_obj_type(a, OBJ_INSTANCE) && guard_class_i(ctx, base, a);
+}
+
+/* The name (CONST, its hash OPERAND0) is absent when the entry it would
+** start probing at is empty, the usual case; when another key or a
+** tombstone sits there, the probe goes on. Written in assembly to need
+** only the three scratch registers (rax r10 r11; every other one carries
+** a stencil argument): clang's loop wants five and would save them on
+** every path, which is what made this check slow. The probe is
+** tab_lookup's: from the start entry on, wrapping to entry 0 past the
+** last, until the name (present) or an entry that is empty (absent; one
+** exists by INVARIANT(table-load)). An entry whose key is NULL is empty
+** or a tombstone, whose values (nil, true) differ in bit 1. */
+JIT_TEMPLATE(check_nofield, uint64_t a)
+{
+    __asm__ goto(
+        "movabsq $0xffffffffffff, %%rax\n\t"
+        "andq %[a], %%rax\n\t"                     /* the instance */
+        "movq %c[ent](%%rax), %%r10\n\t"
+        "testq %%r10, %%r10\n\t"
+        "jz %l[absent]\n\t"
+        "movl %c[mask](%%rax), %%eax\n\t"
+        "movl %%eax, %%r11d\n\t"
+        "andl $_JIT_OPERAND0, %%r11d\n\t"
+        "shlq $4, %%r11\n\t"
+        "addq %%r10, %%r11\n\t"                    /* the start entry */
+        "cmpq $0, (%%r11)\n\t"
+        "jne 1f\n\t"
+        "testb $2, 8(%%r11)\n\t"
+        "jz %l[absent]\n"
+        "1:\n\t"
+        "shlq $4, %%rax\n\t"
+        "addq %%r10, %%rax\n\t"                    /* the last entry */
+        "movabsq $_JIT_CONST, %%r10\n"
+        "2:\n\t"
+        "cmpq %%r10, (%%r11)\n\t"
+        "je %l[present]\n\t"
+        "cmpq $0, (%%r11)\n\t"
+        "jne 3f\n\t"
+        "testb $2, 8(%%r11)\n\t"
+        "jz %l[absent]\n"
+        "3:\n\t"
+        "addq $16, %%r11\n\t"
+        "cmpq %%rax, %%r11\n\t"
+        "jbe 2b\n\t"
+        "movabsq $0xffffffffffff, %%r11\n\t"
+        "andq %[a], %%r11\n\t"
+        "movq %c[ent](%%r11), %%r11\n\t"
+        "jmp 2b"
+        :
+        : [a] "r"(a), [ent] "i"(offsetof(ObjInstance, fields.entries)),
+          [mask] "i"(offsetof(ObjInstance, fields.mask))
+        : "rax", "r10", "r11", "cc"
+        : present, absent);
+    __builtin_unreachable();
+present:
+    return false;
+absent:
+    return true;
 }
 
 JIT_TEMPLATE(get_item, uint64_t *d, uint64_t a, uint64_t b)

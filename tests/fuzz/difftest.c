@@ -19,8 +19,9 @@
 ** millisecond); this is what makes a million programs an affair of
 ** minutes. One program in K also runs under GC stress (-g K; 0: none) and
 ** one in K under stack-relocation stress (-k K), in every mode, both
-** chosen by the seed. -c turns on -O jitcheck=1 in the JIT runs: every
-** trace exit is verified (jit/verify.c) and a fault aborts the process,
+** chosen by the seed. -c turns on -O jitcheck=1 and -O ircheck=1 in the
+** JIT runs: every trace exit is verified (jit/verify.c), every trace's IR
+** after each optimization pass (jit/ircheck.c), and a fault aborts the process,
 ** saving the program like any crash.
 **
 ** A program that reaches a cap (the execution budget, DT_MAXMEM of heap)
@@ -111,6 +112,7 @@ static void run(FzMode mode, const char *src, size_t len, bool gc_stress, bool s
     vm->budget = mode == FZ_JOFF ? DT_BUDGET : DT_BUDGET * jit_budget_x;
     vm->jit_opts.param[PARAM_maxmem] = DT_MAXMEM;
     vm->jit_opts.param[PARAM_jitcheck] = jitcheck && mode != FZ_JOFF;
+    vm->jit_opts.param[PARAM_ircheck] = jitcheck && mode != FZ_JOFF;    /* jit/ircheck.h */
     o->result = (int)vm_interpret(vm, src, len, "<difftest>");
     o->capped = vm->budget == 0;
     vm_free(vm);

@@ -120,7 +120,7 @@ SUITE_stack-joff  = $(GOLDEN) --flags '-joff --stress-stack' ./$(BIN_release) $(
 SUITE_stack       = $(GOLDEN) --flags --stress-stack ./$(BIN_release) $(GOLDEN_DIRS)
 SUITE_stack-jstress = $(GOLDEN) --flags '-jstress --stress-stack' ./$(BIN_release) $(GOLDEN_DIRS)
 SUITE_valgrind    = tests/fuzz/valgrind.sh ./$(BIN_release)
-SUITE_jitcheck    = $(GOLDEN) --flags '-jstress -O jitcheck=1' ./$(BIN_release) tests/jit tests/lang
+SUITE_jitcheck    = $(GOLDEN) --flags '-jstress -O jitcheck=1 -O ircheck=1' ./$(BIN_release) tests/jit tests/lang
 
 RELIABILITY_SUITES := fuzz difftest hostile stack-joff stack stack-jstress valgrind jitcheck
 RELIABILITY_BUILD  := $(FUZZ_TARGETS) $(FUZZ_SEED)/.stamp $(GEN_LOX) $(DIFFTEST)

@@ -29,7 +29,8 @@
 **
 ** Inputs that mention `import` are compiled but not run (fuzz_vm.h). One
 ** input in four runs under GC stress (a collection at every allocation).
-** The -jstress run verifies every trace exit (-O jitcheck=1).
+** The -jstress run verifies every trace exit (-O jitcheck=1) and every
+** trace's IR after each optimization pass (-O ircheck=1).
 */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -164,6 +165,7 @@ static void run_once(FzMode mode, const char *src, size_t size, bool gc_stress, 
     /* Every exit of the JIT run verified (jit/verify.c): a bad snapshot
     ** or frame aborts, a finding like any crash. */
     vm->jit_opts.param[PARAM_jitcheck] = mode != FZ_JOFF;
+    vm->jit_opts.param[PARAM_ircheck] = mode != FZ_JOFF;    /* and its IR: jit/ircheck.h */
     alarmed = false;
     /* A boundary of our own: an error outside vm_interpret's (out of
     ** memory while compiling) must not exit the process. */
