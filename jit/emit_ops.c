@@ -354,6 +354,23 @@ bool emit_ins(Emit *e, IRRef ref)
             emit_settle(e, ref, d);
             return true;
         }
+        if (ins->op == IR_DIV) {
+            /* An exact int quotient (jit/record.c, rec_divmod). */
+            int32_t k = is_kint(T, ins->b) ? T->ir[ins->b].a : 0;
+            TRY(a = emit_in(e, ins->a));
+            if (k >= 2 && k <= (1 << 30) && (k & (k - 1)) == 0) {
+                TRY(d = emit_out(e, ref));
+                it = item(e, stencil_id(JIT_T_divp2_int, d, a, 0));
+                it->op0 = __builtin_ctz((unsigned)k);
+            } else {
+                TRY(b = ins->b == ins->a ? a : emit_in(e, ins->b));
+                TRY(d = emit_out(e, ref));
+                it = item(e, stencil_id(JIT_T_div_int, d, a, b));
+            }
+            it->exit = ins->snap;
+            emit_settle(e, ref, d);
+            return true;
+        }
         IRRef x = ins->a, y = ins->b;
         if (ins->op != IR_MOD && ins->op != IR_SUB && is_kint(T, x) && !is_kint(T, y)) {
             x = ins->b;

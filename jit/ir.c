@@ -36,7 +36,7 @@ bool ir_can_exit(IROp op, IRType t)
     switch (op) {
     case IR_SLOAD: case IR_GLOAD: case IR_ULOAD: case IR_XLOAD: case IR_CULOAD:
         return t == IRT_INT || t == IRT_NUM;
-    case IR_ADD: case IR_SUB: case IR_MUL: case IR_MOD: case IR_NEG:
+    case IR_ADD: case IR_SUB: case IR_MUL: case IR_DIV: case IR_MOD: case IR_NEG:
         return t == IRT_INT;
     case IR_TOINT:
     case IR_LT: case IR_LE: case IR_GT: case IR_GE: case IR_EQ: case IR_NE:

@@ -72,7 +72,7 @@ enum { IRM_N, IRM_R, IRM_L };
     X(ADD,    R, R, "a + b; int exits on overflow")                           \
     X(SUB,    R, R, "a - b; int exits on overflow")                           \
     X(MUL,    R, R, "a * b; int exits on overflow or -0")                     \
-    X(DIV,    R, R, "a / b (num only)")                                       \
+    X(DIV,    R, R, "a / b; int: an exact quotient, exits otherwise")        \
     X(MOD,    R, R, "a % b floored; int exits when b is 0")                   \
     X(NEG,    R, N, "-a; int exits on 0 and INT32_MIN")                       \
     X(NOT,    R, N, "true if the Value a is falsey, else false")              \

@@ -58,6 +58,13 @@ static IRRef rec_divmod(Rec *r, IROp op, IRRef ra, Value va, IRRef rb, Value vb)
 {
     if (op == IR_MOD && both_int_values(va, vb) && as_int(vb) != 0)
         return emit(r, IR_MOD, IRT_INT, ra, rb);
+    /* Ints whose quotient is an int (exact, not -0): an int division
+    ** that exits where it would not be (div_int, jit/stencils/int.c). */
+    if (op == IR_DIV && both_int_values(va, vb)) {
+        int32_t x = as_int(va), y = as_int(vb);
+        if (y != 0 && !(y == -1 && x == INT32_MIN) && !(x == 0 && y < 0) && x % y == 0)
+            return emit(r, IR_DIV, IRT_INT, ra, rb);
+    }
     double x = as_num(va), y = as_num(vb), res;
     if (op == IR_DIV) {
         res = x / y;

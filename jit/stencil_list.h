@@ -71,6 +71,9 @@
     X(modk_int,   rR,  "r_d = r_a % OPERAND0 floored, OPERAND0 in 2.."        \
                        "JIT_MODK_MAX, CONST its reciprocal (int.c); never "    \
                        "exits")                                                \
+    X(div_int,    rRR, "r_d = r_a / r_b; exits unless that is an int32 "     \
+                       "(exact, not -0)")                                      \
+    X(divp2_int,  rR,  "r_d = r_a / 2^OPERAND0; exits unless exact")          \
     X(neg_int,    rR,  "r_d = -r_a; exits on INT32_MIN or 0 (-0)")            \
     X(lt_int,     RR,  "exits unless r_a < r_b")                              \
     X(le_int,     RR,  "exits unless r_a <= r_b")                             \

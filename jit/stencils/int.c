@@ -102,6 +102,29 @@ JIT_TEMPLATE(modk_int, uint64_t *d, uint64_t a)
     return true;
 }
 
+/* x / y when the quotient is an int32, as the interpreter gives it then
+** (jit/record.c, rec_divmod): exits unless y divides x, and for 0 / y
+** with y < 0 (that is -0, a double) and INT32_MIN / -1 (does not fit). */
+JIT_TEMPLATE(div_int, uint64_t *d, uint64_t a, uint64_t b)
+{
+    int32_t x = (int32_t)a, y = (int32_t)b;
+    if (y == 0 || (y == -1 && x == INT32_MIN) || (x == 0 && y < 0) || x % y != 0)
+        return false;
+    *d = (uint32_t)(x / y);
+    return true;
+}
+
+/* The same by 2^OPERAND0 (1..30): exact when the low bits are 0, and then
+** the arithmetic shift is the quotient, negative or not. */
+JIT_TEMPLATE(divp2_int, uint64_t *d, uint64_t a)
+{
+    uint32_t k = (uint32_t)JIT_OPERAND(0);
+    if ((uint32_t)a & ((1u << k) - 1))
+        return false;
+    *d = (uint32_t)((int32_t)a >> k);
+    return true;
+}
+
 /* -0 is a double, and -INT32_MIN does not fit. */
 JIT_TEMPLATE(neg_int, uint64_t *d, uint64_t a)
 {
