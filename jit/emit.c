@@ -738,6 +738,57 @@ static void note_head(Emit *e)
     T->headin = h;
 }
 
+/* Tries of one register budget (Emit.need) before fewer homes. */
+#define JIT_ROOM_TRIES 8
+
+/* One allocation and emission. False when the code ran out of registers
+** (Emit.short_pos says where, if that was a scratch register): another
+** try may do better. True when it ended, *res saying how: placed, or a
+** failure no other allocation mends. */
+static bool emit_once(Emit *e, const char **detail, JitAbort *res)
+{
+    Trace *T = e->T;
+    e->nitems = 0;
+    e->fixed[0] = e->fixed[1] = 0;
+    e->fail = NULL;
+    e->short_pos = -1;
+    if (!ra_allocate(e))
+        return false;
+    bool ok = T->parent == NULL ? emit_entry(e) : emit_side_prologue(e) && emit_side_entry(e);
+    e->head = e->nitems;
+    for (IRRef r = 1; ok && r < T->nir; r++) {
+        e->pos = r;
+        ok = e->inv[r] == OPT_HOISTED || ir_head_load(&T->ir[r]) || emit_ins(e, r);
+    }
+    if (!ok)
+        return false;
+    if (T->link && T->ltarget != NULL) {
+        /* It jumps to the trace it links to (emit_link_tail). */
+        if (emit_link_tail(e))
+            *res = place(e, detail);
+        return true;
+    }
+    if (T->link) {
+        /* A linked trace ends by taking its last exit (rec_link). */
+        Item *it = item(e, JIT_ST_exit_stub);
+        it->op0 = T->link - 1;
+        it->target = TGT_COMMON;
+        *res = place(e, detail);
+        return true;
+    }
+    if (T->parent != NULL) {
+        if (emit_side_tail(e))
+            *res = place(e, detail);
+        return true;
+    }
+    if (!emit_backedge(e))
+        return false;
+    *res = place(e, detail);
+    if (*res == JA__COUNT)
+        note_head(e);
+    return true;
+}
+
 JitAbort emit_trace(JitState *J, Trace *T, const char **detail)
 {
     Emit e;
@@ -756,45 +807,29 @@ JitAbort emit_trace(JitState *J, Trace *T, const char **detail)
         abort();
     ra_liveness(&e);
     JitAbort res = JA_REGS;
-    for (e.K = 4; e.K >= 2; e.K--) {
-        e.nitems = 0;
-        e.fixed[0] = e.fixed[1] = 0;
-        e.fail = NULL;
-        if (!ra_allocate(&e))
-            continue;
-        bool ok = T->parent == NULL ? emit_entry(&e)
-                                    : emit_side_prologue(&e) && emit_side_entry(&e);
-        e.head = e.nitems;
-        for (IRRef r = 1; ok && r < T->nir; r++) {
-            e.pos = r;
-            ok = e.inv[r] == OPT_HOISTED || ir_head_load(&T->ir[r]) || emit_ins(&e, r);
-        }
-        if (ok && T->link && T->ltarget != NULL) {
-            /* It jumps to the trace it links to (emit_link_tail). */
-            if (emit_link_tail(&e))
-                res = place(&e, detail);
-            break;
-        }
-        if (ok && T->link) {
-            /* A linked trace ends by taking its last exit (rec_link). */
-            Item *it = item(&e, JIT_ST_exit_stub);
-            it->op0 = T->link - 1;
-            it->target = TGT_COMMON;
-            res = place(&e, detail);
-            break;
-        }
-        if (ok && T->parent != NULL) {
-            if (emit_side_tail(&e))
-                res = place(&e, detail);
-            break;
-        }
-        if (ok && emit_backedge(&e)) {
-            res = place(&e, detail);
-            if (res == JA__COUNT)
-                note_head(&e);
-            break;
-        }
+    /* A try that finds an instruction short of scratch registers asks the
+    ** allocator to keep one more free there (Emit.need) and tries again;
+    ** only after that fails do all values get fewer homes (K). */
+    for (int c = 0; c < 2; c++) {
+        e.need[c] = calloc((size_t)T->nir + 1, 1);
+        if (e.need[c] == NULL)
+            abort();
     }
+    for (e.K = 4; e.K >= 2; e.K--) {
+        memset(e.need[0], 0, (size_t)T->nir + 1);
+        memset(e.need[1], 0, (size_t)T->nir + 1);
+        bool ended = false;
+        for (int tries = 0; tries < JIT_ROOM_TRIES && !ended; tries++) {
+            ended = emit_once(&e, detail, &res);
+            if (ended || e.short_pos < 0 || e.need[e.short_cls][e.short_pos] >= 3)
+                break;
+            e.need[e.short_cls][e.short_pos]++;
+        }
+        if (ended)
+            break;
+    }
+    free(e.need[0]);
+    free(e.need[1]);
     if (res == JA_REGS)
         *detail = e.fail;
     free(e.items);

@@ -41,6 +41,10 @@ typedef struct {
     uint8_t busy[2];    /* scratch registers taken at pos, per class */
     uint8_t fixed[2];   /* registers never scratch at pos (move targets) */
     const char *fail;
+    /* Scratch registers an instruction found short, per class and ref:
+    ** the allocator keeps that many more free there (ra_allocate). */
+    uint8_t *need[2];
+    int short_pos, short_cls;   /* where emit_scratch last found none, or -1 */
 } Emit;
 
 static inline Item *item(Emit *e, JitStencilId id)

@@ -45,6 +45,8 @@ int emit_scratch(Emit *e, int cls)
             return k;
         }
     e->fail = "no scratch register";
+    e->short_pos = e->pos;
+    e->short_cls = cls;
     return -1;
 }
 
@@ -253,19 +255,34 @@ static int field_known(const Emit *e, IRRef ref, IRRef obj, int32_t c)
     return known;
 }
 
+/* Whether an MCHECK before ref (in this iteration) guarded the object
+** obj's class to be klass: an instance's class never changes, so what
+** happened between does not matter. */
+static bool class_known(const Emit *e, IRRef ref, IRRef obj, uint64_t klass)
+{
+    const Trace *T = e->T;
+    for (IRRef q = ref - 1; q > 0; q--) {
+        const IRIns *p = &T->ir[q];
+        if (p->op == IR_MCHECK && p->a == obj && !e->inv[q] && T->k[p->c + 1] == klass)
+            return true;
+    }
+    return false;
+}
+
 /* The template of FLOAD or FSTORE ref (one of tpl: full, _i, _k, _e),
 ** with its holes: the entry it found its field in. */
-static Item *field_at(Emit *e, IRRef ref, const JitTemplate tpl[4], int r0, int r1)
+static void field_at(Emit *e, IRRef ref, const JitTemplate tpl[4], int r0, int r1)
 {
     const Trace *T = e->T;
     const IRIns *ins = &T->ir[ref];
     uint64_t at = T->k[ins->c + 1];
-    Item *it = item(e, stencil_id(tpl[field_known(e, ref, ins->a, ins->c)], r0, r1, 0));
+    int known = field_known(e, ref, ins->a, ins->c);
+    Item *it = item(e, stencil_id(tpl[known], r0, r1, 0));
     it->k = T->k[ins->c];
     it->op0 = (int32_t)(uint32_t)(at >> 32);
     it->slot = (int32_t)((uint32_t)at * sizeof(Entry));
-    it->exit = ins->snap;
-    return it;
+    if (known != KNOWN_ENTRY)
+        it->exit = ins->snap;   /* the _e forms cannot exit */
 }
 
 static const JitTemplate get_field_ops[] = {JIT_T_get_field, JIT_T_get_field_i,
@@ -481,11 +498,13 @@ bool emit_ins(Emit *e, IRRef ref)
         ** so the closure b needs no register. */
         const ObjString *name = (const ObjString *)(uintptr_t)T->k[ins->c];
         TRY(a = emit_in(e, ins->a));
-        it = item(e, stencil_id(field_known(e, ref, ins->a, -1) ? JIT_T_guard_class_i
-                                                                        : JIT_T_guard_class,
-                                a, 0, 0));
-        it->k = T->k[ins->c + 1];
-        it->exit = ins->snap;
+        if (!class_known(e, ref, ins->a, T->k[ins->c + 1])) {
+            it = item(e, stencil_id(field_known(e, ref, ins->a, -1) ? JIT_T_guard_class_i
+                                                                    : JIT_T_guard_class,
+                                    a, 0, 0));
+            it->k = T->k[ins->c + 1];
+            it->exit = ins->snap;
+        }
         it = item(e, stencil_id(JIT_T_check_nofield, a, 0, 0));
         it->k = T->k[ins->c];
         it->op0 = (int32_t)name->hash;

@@ -62,26 +62,31 @@ void opt_subst(Trace *T, const IRRef *subst)
 
 /* -- The pipeline ---------------------------------------------------------- */
 
+static void complete(Trace *T)
+{
+    T->loopsnap = T->link ? -1 : snap_complete(T);
+}
+
+/* The passes of opt.h in their order; opt_hoist, which marks inv for the
+** emitter, comes last. */
+static const struct {
+    const char *name;
+    void (*run)(Trace *T);
+} pipeline[] = {
+    {"opt_fold", opt_fold},   {"opt_fields", opt_fields}, {"opt_guard", opt_guard},
+    {"snap_complete", complete}, {"opt_dce", opt_dce},
+};
+
 void opt_run(JitState *J, Trace *T, uint8_t *inv)
 {
     bool check = jit_param(J, PARAM_ircheck) != 0;
     if (check)
         ircheck_or_abort(T, NULL, "recording");
-    opt_fold(T);
-    if (check)
-        ircheck_or_abort(T, NULL, "opt_fold");
-    opt_fields(T);
-    if (check)
-        ircheck_or_abort(T, NULL, "opt_fields");
-    opt_guard(T);
-    if (check)
-        ircheck_or_abort(T, NULL, "opt_guard");
-    T->loopsnap = T->link ? -1 : snap_complete(T);
-    if (check)
-        ircheck_or_abort(T, NULL, "snap_complete");
-    opt_dce(T);
-    if (check)
-        ircheck_or_abort(T, NULL, "opt_dce");
+    for (size_t p = 0; p < sizeof pipeline / sizeof pipeline[0]; p++) {
+        pipeline[p].run(T);
+        if (check)
+            ircheck_or_abort(T, NULL, pipeline[p].name);
+    }
     opt_hoist(T, inv);
     if (check)
         ircheck_or_abort(T, inv, "opt_hoist");

@@ -129,6 +129,62 @@ static int free_hi(Emit *e, IRRef v)
     return -1;
 }
 
+/* Whether v is an operand of the instruction at p (not its snapshot). */
+static bool operand_of(const Trace *T, int p, IRRef v)
+{
+    if (p >= T->nir)
+        return false;
+    const IRIns *ins = &T->ir[p];
+    return (ir_mode_a[ins->op] == IRM_R && ins->a == v) ||
+           (ir_mode_b[ins->op] == IRM_R && ins->b == v) || (ins->op == IR_ISTORE && ins->c == v);
+}
+
+/* The registers of class cls that values have at position p. */
+static unsigned taken_at(const Emit *e, int cls, int p)
+{
+    const Trace *T = e->T;
+    unsigned m = 0;
+    for (IRRef v = 1; v < T->nir; v++) {
+        IRLoc l = T->loc[v];
+        if (l.kind == (cls ? LOC_FPR : LOC_GPR) && !is_hi(l) && e->end[v] > 0 &&
+            e->start[v] <= p && p <= e->end[v])
+            m |= 1u << l.idx;
+    }
+    return m;
+}
+
+/* Where an instruction found too few scratch registers (Emit.need), move
+** the values live across it to spill slots, the one that lives longest
+** first, until that many registers are free there: a few reloads instead
+** of fewer homes for every value of the trace. */
+static bool make_room(Emit *e)
+{
+    Trace *T = e->T;
+    for (int p = 0; p <= T->nir; p++)
+        for (int cls = 0; cls < 2; cls++) {
+            if (e->need[cls] == NULL || e->need[cls][p] == 0)
+                continue;
+            while (__builtin_popcount(taken_at(e, cls, p)) > 4 - e->need[cls][p]) {
+                IRRef victim = 0;
+                for (IRRef v = 1; v < T->nir; v++) {
+                    IRLoc l = T->loc[v];
+                    if (l.kind != (cls ? LOC_FPR : LOC_GPR) || is_hi(l) || e->end[v] == 0 ||
+                        e->start[v] > p || p > e->end[v] || v == p || operand_of(T, p, v))
+                        continue;
+                    if (victim == 0 || e->end[v] > e->end[victim])
+                        victim = v;
+                }
+                if (victim == 0)
+                    break;
+                if (T->nspill >= SPILL_TMP)
+                    return false;
+                T->loc[victim].kind = LOC_SPILL;
+                T->loc[victim].idx = (uint8_t)T->nspill++;
+            }
+        }
+    return true;
+}
+
 bool ra_allocate(Emit *e)
 {
     Trace *T = e->T;
@@ -192,5 +248,5 @@ bool ra_allocate(Emit *e)
         }
     }
     free(order);
-    return ok;
+    return ok && make_room(e);
 }

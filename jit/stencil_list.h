@@ -169,8 +169,8 @@
     X(set_field_e,  RR,  "set_field for r_a known so")                        \
     X(guard_class,  R,   "exits unless r is an instance of the class CONST")  \
     X(guard_class_i, R,  "guard_class for r known to be an instance")         \
-    X(check_nofield, R,  "exits if the instance r has a field CONST (hash "   \
-                         "OPERAND0); after guard_class on r")                  \
+    X(check_nofield, R,  "exits if r has a field CONST (hash OPERAND0); r "  \
+                         "is an instance (a guard_class on it came before)")   \
     X(get_item,     rRR, "r_d = item r_b (an int) of the list r_a; exits "    \
                          "unless r_a is a list and r_b in range")              \
     X(list_len,     rR,  "r_d = the length of the list r_a (an int); exits "  \

@@ -237,7 +237,9 @@ JIT_FIELD_OPS(_e)
 ** What INVOKE would call is the closure the trace inlined when the
 ** receiver's class is the recorded one (its methods are fixed once its
 ** `class` statement ran: jit/record_call.c) and no field shadows the
-** method: guard_class, then check_nofield on the same register. */
+** method: guard_class, then check_nofield on the same register (or that
+** alone when an earlier MCHECK guarded the same object's class: an
+** instance's class never changes, jit/emit_ops.c). */
 JIT_TEMPLATE(guard_class_i, uint64_t a)
 {
     return (uint64_t)(uintptr_t)((ObjInstance *)as_obj(a))->klass == jit_const64();
@@ -258,6 +260,10 @@ JIT_TEMPLATE(guard_class, uint64_t a)
 ** last, until the name (present) or an entry that is empty (absent; one
 ** exists by INVARIANT(table-load)). An entry whose key is NULL is empty
 ** or a tombstone, whose values (nil, true) differ in bit 1. */
+_Static_assert(sizeof(Entry) == 16 && offsetof(Entry, value) == 8, "check_nofield's entries");
+_Static_assert((NIL_VAL & 2) == 0 && (TRUE_VAL & 2) == 2,
+               "check_nofield tells nil from true by bit 1");
+_Static_assert(~LX_TAG_MASK == 0xffffffffffffull, "check_nofield's as_obj");
 JIT_TEMPLATE(check_nofield, uint64_t a)
 {
     __asm__ goto(
@@ -297,7 +303,7 @@ JIT_TEMPLATE(check_nofield, uint64_t a)
         :
         : [a] "r"(a), [ent] "i"(offsetof(ObjInstance, fields.entries)),
           [mask] "i"(offsetof(ObjInstance, fields.mask))
-        : "rax", "r10", "r11", "cc"
+        : "rax", "r10", "r11", "cc", "memory"
         : present, absent);
     __builtin_unreachable();
 present:
