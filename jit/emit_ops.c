@@ -300,10 +300,11 @@ static bool emit_load(Emit *e, IRRef ref, IRIns *ins, JitTemplate load)
         TRY(s = emit_scratch(e, 0));
     }
     Item *it = item(e, stencil_id(load, s, 0, 0));
-    it->op0 = ins->a;
+    it->op0 = ins->a;           /* load_upval: the upvalue */
+    it->slot = ins->a * 8;      /* load_global: the global's offset */
     it->k = (uint64_t)(uintptr_t)&vm->globals;
     if (ins->op == IR_XLOAD) {
-        it->op0 = 0;            /* load_global reads (*(Value **)k)[0] */
+        it->slot = 0;           /* load_global reads (*(Value **)k)[0] */
         it->k = e->T->k[ins->a];
     }
     return emit_typed(e, ref, ins, s);
@@ -332,12 +333,12 @@ bool emit_ins(Emit *e, IRRef ref)
         it = item(e, stencil_id(ins->op == IR_GSTORE ? JIT_T_store_global : JIT_T_store_upval,
                                 a, 0, 0));
         it->op0 = ins->a;
+        it->slot = ins->a * 8;
         it->k = (uint64_t)(uintptr_t)&e->J->vm->globals;
         return true;
     case IR_XSTORE:
         TRY(a = emit_boxed(e, ins->b));
         it = item(e, stencil_id(JIT_T_store_global, a, 0, 0));
-        it->op0 = 0;
         it->k = T->k[ins->a];
         return true;
     case IR_CONV:

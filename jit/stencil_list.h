@@ -135,8 +135,9 @@
 ** (jit/record.c): globals, upvalues, truthiness and identity guards, the
 ** int32 floored modulo, the exact double-to-int conversion. */
 #define JIT_STENCILS_LOX(X)                                                  \
-    X(load_global,  r,   "r = (*(Value **)CONST)[OPERAND0]: a global slot")    \
-    X(store_global, R,   "(*(Value **)CONST)[OPERAND0] = r, a raw Value")      \
+    X(load_global,  r,   "r = the Value at byte SLOT of *(Value **)CONST: a "   \
+                         "global")                                              \
+    X(store_global, R,   "the Value at byte SLOT of *(Value **)CONST = r")      \
     X(load_upval,   r,   "r = upvalue OPERAND0 of the closure in base[0]")     \
     X(store_upval,  R,   "upvalue OPERAND0 of the closure in base[0] = r")     \
     X(load_cupval,  rR,  "r_d = upvalue OPERAND0 of the closure Value r_a")    \

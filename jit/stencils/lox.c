@@ -10,17 +10,23 @@
 #include "jit/stencils/template.h"
 #include "vm/object.h"
 
-/* -- Globals: CONST is &vm->globals (the array may move), OPERAND0 the slot */
+/* -- Globals: CONST is &vm->globals (the array may move), SLOT the byte
+** offset of the global in it (a displacement, no index arithmetic) */
+
+JIT_INLINE uint64_t *jit_global(void)
+{
+    return (uint64_t *)((char *)*(uint64_t **)jit_const64() + JIT_SLOT_OFFSET);
+}
 
 JIT_TEMPLATE(load_global, uint64_t *d)
 {
-    *d = (*(uint64_t **)jit_const64())[(uint32_t)JIT_OPERAND(0)];
+    *d = *jit_global();
     return true;
 }
 
 JIT_TEMPLATE(store_global, uint64_t a)
 {
-    (*(uint64_t **)jit_const64())[(uint32_t)JIT_OPERAND(0)] = a;
+    *jit_global() = a;
     return true;
 }
 
