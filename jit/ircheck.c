@@ -46,7 +46,7 @@ static const TypeRule type_rules[IR__COUNT] = {
     [IR_LPUSH] = {TN, TV, TANY},   [IR_LLEN] = {TI, TV, 0},      [IR_NCALL] = {TV, LIT, TV},
     [IR_CONV] = {TF, TI, 0},       [IR_TOINT] = {TI, TF, 0},
     [IR_ADD] = {TNUM, SAME, SAME}, [IR_SUB] = {TNUM, SAME, SAME}, [IR_MUL] = {TNUM, SAME, SAME},
-    [IR_DIV] = {TNUM, SAME, SAME},       [IR_MOD] = {TNUM, SAME, SAME}, [IR_NEG] = {TNUM, SAME, 0},
+    [IR_DIV] = {TNUM, SAME, SAME}, [IR_MOD] = {TNUM, SAME, SAME}, [IR_NEG] = {TNUM, SAME, 0},
     [IR_NOT] = {TV, TV, 0},
     [IR_LT] = {TNUM, SAME, SAME},  [IR_LE] = {TNUM, SAME, SAME}, [IR_GT] = {TNUM, SAME, SAME},
     [IR_GE] = {TNUM, SAME, SAME},  [IR_EQ] = {TNUM, SAME, SAME}, [IR_NE] = {TNUM, SAME, SAME},

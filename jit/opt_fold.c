@@ -51,8 +51,8 @@ static bool pure_noexit(IROp op, IRType t)
 static bool pure(IROp op, IRType t)
 {
     switch (op) {
-    case IR_ADD: case IR_SUB: case IR_MUL: case IR_MOD: case IR_NEG: case IR_TOINT:
-    case IR_LT: case IR_LE: case IR_GT: case IR_GE: case IR_EQ: case IR_NE:
+    case IR_ADD: case IR_SUB: case IR_MUL: case IR_DIV: case IR_MOD: case IR_NEG:
+    case IR_TOINT: case IR_LT: case IR_LE: case IR_GT: case IR_GE: case IR_EQ: case IR_NE:
     case IR_NLT: case IR_NLE: case IR_NGT: case IR_NGE:
     case IR_TRUTHY: case IR_FALSEY: case IR_EQV: case IR_NEV: case IR_EQVAL: case IR_NEVAL:
     case IR_SLEN: case IR_BRECV:
@@ -132,6 +132,12 @@ static bool fold_int(IROp op, int32_t x, int32_t y, int32_t *res)
     case IR_ADD: return !__builtin_add_overflow(x, y, res);
     case IR_SUB: return !__builtin_sub_overflow(x, y, res);
     case IR_MUL: return !__builtin_mul_overflow(x, y, res) && (*res != 0 || (x | y) >= 0);
+    case IR_DIV:
+        /* Exact, and not -0 (0 over a negative): the recorder's rule. */
+        if (y == 0 || (y == -1 && x == INT32_MIN) || (x == 0 && y < 0) || x % y != 0)
+            return false;
+        *res = x / y;
+        return true;
     case IR_MOD:
         if (y == 0)
             return false;

@@ -136,6 +136,9 @@ static void guards_on_constants(void **state)
     IRRef mod = guard(f, IR_MOD, IRT_INT, ir_kint(T, -7), ir_kint(T, 3), s);
     IRRef mod0 = guard(f, IR_MOD, IRT_INT, ir_kint(T, 7), ir_kint(T, 0), s);
     IRRef neg = guard(f, IR_NEG, IRT_INT, ir_kint(T, INT32_MIN), 0, s);
+    IRRef div = guard(f, IR_DIV, IRT_INT, ir_kint(T, -12), ir_kint(T, 4), s);
+    IRRef inexact = guard(f, IR_DIV, IRT_INT, ir_kint(T, 7), ir_kint(T, 2), s);
+    IRRef negzero = guard(f, IR_DIV, IRT_INT, ir_kint(T, 0), ir_kint(T, -3), s);
     IRRef toint = guard(f, IR_TOINT, IRT_INT, ir_knum(T, 6.0), 0, s);
     IRRef tofrac = guard(f, IR_TOINT, IRT_INT, ir_knum(T, 6.5), 0, s);
     IRRef holds = guard(f, IR_LT, IRT_INT, add, ir_kint(T, 50), s);
@@ -157,6 +160,10 @@ static void guards_on_constants(void **state)
     assert_int_equal(T->ir[negz].op, IR_MUL);      /* -0 is a double */
     assert_int_equal(T->ir[mod0].op, IR_MOD);
     assert_int_equal(T->ir[neg].op, IR_NEG);
+    assert_int_equal(T->ir[div].op, IR_KINT);
+    assert_int_equal(T->ir[div].a, -3);
+    assert_int_equal(T->ir[inexact].op, IR_DIV);   /* 3.5: a double */
+    assert_int_equal(T->ir[negzero].op, IR_DIV);   /* -0: a double */
     assert_int_equal(T->ir[tofrac].op, IR_TOINT);
     assert_true(is_nop(f, holds));
     assert_int_equal(T->ir[fails].op, IR_GT);      /* exits: stays */
