@@ -9,8 +9,9 @@
 #                      stdout is the total "N passed, M failed"
 #   make test-unit | test-selftest | test-golden | test-gcstress | test-asan
 #     | test-bench | test-observe   one part of `make test`
-#   make bench         run the benchmarks against lua5.4 (installed by
-#                      `make bench-deps`) and put the table in bench/README.md
+#   make bench         run the benchmarks against lua5.4, luajit, pypy3,
+#                      node and C (the first four installed by `make
+#                      bench-deps`) and put the table in bench/README.md
 #   make fuzz | difftest | valgrind | test-reliability   tests/fuzz/fuzz.mk
 #   make install       PREFIX=/usr/local (DESTDIR respected)
 #   make clean
@@ -265,19 +266,25 @@ $(eval $(call test_target,test-reliability,$(RELIABILITY_SUITES),$(RELIABILITY_B
 # `make bench` replaces what lies between the markers <!-- bench:begin -->
 # and <!-- bench:end --> in bench/README.md with the table; build/bench.txt
 # and build/bench.json keep the last run. A run with a failed or wrong
-# program leaves the README alone.
-BENCH_FLAGS ?= --compare lua5.4
+# program leaves the README alone. The peers are the ones the JIT's speed
+# targets are stated against (bench/README.md); bench-deps installs the
+# Debian packages of those that are missing (C needs only the compiler).
+BENCH_FLAGS ?= --compare lua5.4,luajit,pypy3,node,c
+BENCH_PEERS := lua5.4:lua5.4 luajit:luajit pypy3:pypy3 node:nodejs
 
 .PHONY: bench bench-deps
 bench-deps:
-	@command -v lua5.4 >/dev/null 2>&1 && exit 0; \
+	@missing=""; for p in $(BENCH_PEERS); do \
+	    command -v $${p%%:*} >/dev/null 2>&1 || missing="$$missing $${p#*:}"; \
+	done; \
+	[ -z "$$missing" ] && exit 0; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "make bench-deps: installing lua5.4"; \
+	    echo "make bench-deps: installing$$missing"; \
 	    export DEBIAN_FRONTEND=noninteractive; \
 	    apt-get update -q </dev/null && \
-	    apt-get install -y -q --no-install-recommends lua5.4 </dev/null; \
+	    apt-get install -y -q --no-install-recommends $$missing </dev/null; \
 	else \
-	    echo "make bench-deps: lua5.4 is missing; run:  sudo apt-get install -y lua5.4"; \
+	    echo "make bench-deps:$$missing missing; run:  sudo apt-get install -y$$missing"; \
 	    exit 1; \
 	fi
 

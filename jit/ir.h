@@ -120,8 +120,8 @@ enum { IRM_N, IRM_R, IRM_L };
                     "value); exits unless a map and such a key")             \
     X(MVAL,   R, N, "the value of the map entry at address a (MFIND's)")     \
     X(MSETV,  R, R, "the value of the map entry at address a = b")      \
-    /* Added by jit/opt.c. */                                                \
-    X(NOP,    N, N, "nothing: an instruction jit/opt.c made redundant")    \
+    /* Added by the optimizer (jit/opt.h). */                                 \
+    X(NOP,    N, N, "nothing: an instruction an optimizer pass removed")  \
     /* Closures capturing locals (jit/record.c, INVARIANT(alias)). */        \
     X(SSTORE, L, R, "frame slot a = b: a slot a closure captures next")      \
     X(CLOS,   L, R, "an NCALL_OP (a) CLOSURE of the function b capturing "   \

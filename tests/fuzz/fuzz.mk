@@ -25,7 +25,8 @@
 # stack-joff, stack and stack-jstress (the golden suite under
 # --stress-stack in the three JIT modes), valgrind (valgrind.list, -joff
 # and -jstress) and jitcheck (the golden tests of tests/jit and tests/lang
-# with -jstress and -O jitcheck=1: every trace exit verified, jit/verify.c).
+# with -jstress, -O jitcheck=1 and -O ircheck=1: every trace exit verified,
+# jit/verify.c, and every trace's IR after each pass, jit/ircheck.c).
 #
 # The fuzz targets need clang's libFuzzer (Debian: clang and
 # libclang-rt-14-dev, in `make deps`). Their objects are every lib source
