@@ -180,6 +180,22 @@ static bool in_every_snapshot(const Trace *T, uint32_t slot)
     return true;
 }
 
+/* Move m: T's value v (of type t) into the place dst. False (no move)
+** when it is there already. */
+static bool value_move(Move *m, IRLoc dst, IRType t, const Trace *T, IRRef v)
+{
+    m->dst = dst;
+    m->cls = t == IRT_NUM;
+    m->t = t;
+    m->k = v;
+    m->done = false;
+    if (ir_is_const(T, v))
+        m->src.kind = LOC_CONST, m->src.idx = 0;
+    else
+        m->src = T->loc[v];
+    return !same_loc(m->src, m->dst);
+}
+
 /* Moves mv[0 .. n) done as one parallel move: each destination gets its
 ** source's value from before any of them ran. */
 static bool emit_parallel(Emit *e, Move *mv, int n)
@@ -260,37 +276,14 @@ static bool emit_backedge(Emit *e)
         IRRef x = T->back[b].sload, v = T->back[b].val;
         if (x == 0 || e->end[x] == 0)
             continue;
-        Move *m = &mv[n];
-        m->dst = T->loc[x];
-        m->cls = reg_class(&T->ir[x]);
-        m->t = (IRType)T->ir[x].t;
-        m->k = v;
-        m->done = false;
-        if (ir_is_const(T, v))
-            m->src.kind = LOC_CONST, m->src.idx = 0;
-        else
-            m->src = T->loc[v];
-        if (same_loc(m->src, m->dst))
-            continue;
-        n++;
+        n += value_move(&mv[n], T->loc[x], (IRType)T->ir[x].t, T, v);
     }
     /* And the loop-carried globals' last stores into their head loads'. */
     for (int g = 0; g < T->ngback; g++) {
         IRRef x = T->gback[g].load, v = T->gback[g].val;
         if (e->end[x] == 0)
             continue;
-        Move *m = &mv[n];
-        m->dst = T->loc[x];
-        m->cls = reg_class(&T->ir[x]);
-        m->t = (IRType)T->ir[x].t;
-        m->k = v;
-        m->done = false;
-        if (ir_is_const(T, v))
-            m->src.kind = LOC_CONST, m->src.idx = 0;
-        else
-            m->src = T->loc[v];
-        if (!same_loc(m->src, m->dst))
-            n++;
+        n += value_move(&mv[n], T->loc[x], (IRType)T->ir[x].t, T, v);
     }
     if (!emit_parallel(e, mv, n))
         return false;
@@ -531,18 +524,7 @@ static bool emit_head_moves(Emit *e)
         }
         if ((IRType)T->ir[ls->val].t != t)
             return false;
-        Move *m = &mv[n];
-        m->dst = dst;
-        m->cls = t == IRT_NUM;
-        m->t = t;
-        m->k = ls->val;
-        m->done = false;
-        if (ir_is_const(T, ls->val))
-            m->src.kind = LOC_CONST, m->src.idx = 0;
-        else
-            m->src = T->loc[ls->val];
-        if (!same_loc(m->src, m->dst))
-            n++;
+        n += value_move(&mv[n], dst, t, T, ls->val);
     }
     if (!emit_parallel(e, mv, n))
         return false;

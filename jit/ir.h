@@ -313,6 +313,13 @@ typedef struct Trace {
     int ngback;
 } Trace;
 
+/* Whether ins reads ref x as an operand (not through its snapshot). */
+static inline bool ir_reads(const IRIns *ins, IRRef x)
+{
+    return (ir_mode_a[ins->op] == IRM_R && ins->a == x) ||
+           (ir_mode_b[ins->op] == IRM_R && ins->b == x) || (ins->op == IR_ISTORE && ins->c == x);
+}
+
 /* A GLOAD the entry does (a global read at the loop head: GlobalLoop). */
 static inline bool ir_head_load(const IRIns *ins)
 {

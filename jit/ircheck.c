@@ -117,9 +117,7 @@ static bool readable(const Trace *T, IRRef ref)
 static bool unused(const Trace *T, IRRef x)
 {
     for (IRRef u = x + 1; u < T->nir; u++) {
-        const IRIns *ins = &T->ir[u];
-        if ((ir_mode_a[ins->op] == IRM_R && ins->a == x) ||
-            (ir_mode_b[ins->op] == IRM_R && ins->b == x) || (ins->op == IR_ISTORE && ins->c == x))
+        if (ir_reads(&T->ir[u], x))
             return false;
     }
     for (int k = 0; k < T->nsmap; k++)

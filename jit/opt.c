@@ -36,6 +36,16 @@ static IRRef resolve(const IRRef *subst, IRRef r)
     return r;
 }
 
+void opt_rename(IRIns *ins, const IRRef *subst)
+{
+    if (ir_mode_a[ins->op] == IRM_R)
+        ins->a = resolve(subst, ins->a);
+    if (ir_mode_b[ins->op] == IRM_R)
+        ins->b = resolve(subst, ins->b);
+    if (ins->op == IR_ISTORE)
+        ins->c = resolve(subst, ins->c);
+}
+
 void opt_subst(Trace *T, const IRRef *subst)
 {
     bool any = false;
@@ -43,15 +53,8 @@ void opt_subst(Trace *T, const IRRef *subst)
         any = subst[r] != 0;
     if (!any)
         return;
-    for (IRRef r = 1; r < T->nir; r++) {
-        IRIns *ins = &T->ir[r];
-        if (ir_mode_a[ins->op] == IRM_R)
-            ins->a = resolve(subst, ins->a);
-        if (ir_mode_b[ins->op] == IRM_R)
-            ins->b = resolve(subst, ins->b);
-        if (ins->op == IR_ISTORE)
-            ins->c = resolve(subst, ins->c);
-    }
+    for (IRRef r = 1; r < T->nir; r++)
+        opt_rename(&T->ir[r], subst);
     for (int k = 0; k < T->nsmap; k++)
         T->smap[k].ref = (uint16_t)resolve(subst, T->smap[k].ref);
     for (int b = 0; b < T->nback; b++)

@@ -69,6 +69,10 @@ void opt_dce(Trace *T);
 /* Make ref a NOP. */
 void opt_nop(Trace *T, IRRef ref);
 
+/* Rename the operands r of ins with subst[r] != 0 to subst[r] (following
+** chains: subst[subst[r]] and on). */
+void opt_rename(IRIns *ins, const IRRef *subst);
+
 /* Rename every use of a ref r with subst[r] != 0 (operands of later
 ** instructions, snapshot entries, back-edge values of slots and globals)
 ** to subst[r]. */

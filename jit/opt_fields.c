@@ -43,16 +43,6 @@ static bool leaves_fields(IROp op)
     }
 }
 
-static void rewrite(IRIns *ins, const IRRef *subst)
-{
-    if (ir_mode_a[ins->op] == IRM_R && subst[ins->a])
-        ins->a = subst[ins->a];
-    if (ir_mode_b[ins->op] == IRM_R && subst[ins->b])
-        ins->b = subst[ins->b];
-    if (ins->op == IR_ISTORE && subst[ins->c])
-        ins->c = subst[ins->c];
-}
-
 /* Whether every use of the field load x can take the unboxed value v
 ** instead: UNBOXes to v's type and exits. */
 static bool unboxed_uses_only(const Trace *T, IRRef x, IRType t)
@@ -132,7 +122,7 @@ void opt_fields(Trace *T)
     IRRef *subst = opt_refs(T);
     for (IRRef r = 1; r < T->nir; r++) {
         IRIns *ins = &T->ir[r];
-        rewrite(ins, subst);
+        opt_rename(ins, subst);
         IRRef v = 0;
         if (ins->op == IR_FLOAD) {
             v = same_field(T, r);

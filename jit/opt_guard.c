@@ -57,12 +57,7 @@ void opt_guard(Trace *T)
         abort();
     for (IRRef r = 1; r < T->nir; r++) {
         IRIns *ins = &T->ir[r];
-        if (ir_mode_a[ins->op] == IRM_R && subst[ins->a])
-            ins->a = subst[ins->a];
-        if (ir_mode_b[ins->op] == IRM_R && subst[ins->b])
-            ins->b = subst[ins->b];
-        if (ins->op == IR_ISTORE && subst[ins->c])
-            ins->c = subst[ins->c];
+        opt_rename(ins, subst);
         if (ins->snap == IR_NOSNAP || ins->op == IR_NOP)
             continue;
         /* Every guard below reads a ref as its operand a. */

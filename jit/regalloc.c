@@ -25,12 +25,7 @@ static bool used_in_body(const Emit *e, IRRef ref)
 {
     const Trace *T = e->T;
     for (IRRef u = ref + 1; u < T->nir; u++) {
-        const IRIns *ins = &T->ir[u];
-        if (e->inv[u] == OPT_HOISTED)
-            continue;
-        if ((ir_mode_a[ins->op] == IRM_R && ins->a == ref) ||
-            (ir_mode_b[ins->op] == IRM_R && ins->b == ref) ||
-            (ins->op == IR_ISTORE && ins->c == ref))
+        if (e->inv[u] != OPT_HOISTED && ir_reads(&T->ir[u], ref))
             return true;
     }
     for (int k = 0; k < T->nsmap; k++)
@@ -129,16 +124,6 @@ static int free_hi(Emit *e, IRRef v)
     return -1;
 }
 
-/* Whether v is an operand of the instruction at p (not its snapshot). */
-static bool operand_of(const Trace *T, int p, IRRef v)
-{
-    if (p >= T->nir)
-        return false;
-    const IRIns *ins = &T->ir[p];
-    return (ir_mode_a[ins->op] == IRM_R && ins->a == v) ||
-           (ir_mode_b[ins->op] == IRM_R && ins->b == v) || (ins->op == IR_ISTORE && ins->c == v);
-}
-
 /* The registers of class cls that values have at position p. */
 static unsigned taken_at(const Emit *e, int cls, int p)
 {
@@ -169,7 +154,8 @@ static bool make_room(Emit *e)
                 for (IRRef v = 1; v < T->nir; v++) {
                     IRLoc l = T->loc[v];
                     if (l.kind != (cls ? LOC_FPR : LOC_GPR) || is_hi(l) || e->end[v] == 0 ||
-                        e->start[v] > p || p > e->end[v] || v == p || operand_of(T, p, v))
+                        e->start[v] > p || p > e->end[v] || v == p ||
+                        (p < T->nir && ir_reads(&T->ir[p], v)))
                         continue;
                     if (victim == 0 || e->end[v] > e->end[victim])
                         victim = v;
