@@ -241,23 +241,45 @@ static Value math_seed(VM *vm, int argc, Value *args)
     return NIL_VAL;
 }
 
+/* -- Without a collection (ObjNative.nogc) ------------------------------
+** Every function above but random and seed raises only for an argument
+** that is not a number, and none allocates: given numbers, the function is
+** its own twin for a caller that must not see a collection or an error
+** (a trace, jit/ncall.c). */
+
+#define LX_MATH_OTHERS(X) X(abs) X(sign) X(isnan) X(isinf) X(log) X(pow) \
+    X(atan2) X(hypot) X(min) X(max)
+
+#define LX_MATH_DEFINE_NOGC(name, ...)                                   \
+    static Value math_##name##_nogc(VM *vm, int argc, Value *args)      \
+    {                                                                    \
+        for (int i = 0; i < argc; i++)                                   \
+            if (!is_number(args[i]))                                     \
+                return UNDEF_VAL;                                        \
+        return math_##name(vm, argc, args);                              \
+    }
+LX_MATH_UNARY(LX_MATH_DEFINE_NOGC)
+LX_MATH_ROUNDING(LX_MATH_DEFINE_NOGC)
+LX_MATH_OTHERS(LX_MATH_DEFINE_NOGC)
+#undef LX_MATH_DEFINE_NOGC
+
 /* -- Registration ------------------------------------------------------ */
 
 static const LibFn math_fns[] = {
-#define LX_MATH_ENTRY(name, ...) {#name, math_##name, 1, 1, NULL},
+#define LX_MATH_ENTRY(name, ...) {#name, math_##name, 1, 1, math_##name##_nogc},
     LX_MATH_UNARY(LX_MATH_ENTRY)
     LX_MATH_ROUNDING(LX_MATH_ENTRY)
 #undef LX_MATH_ENTRY
-    {"abs",    math_abs,    1, 1, NULL},
-    {"sign",   math_sign,   1, 1, NULL},
-    {"isnan",  math_isnan,  1, 1, NULL},
-    {"isinf",  math_isinf,  1, 1, NULL},
-    {"log",    math_log,    1, 2, NULL},
-    {"pow",    math_pow,    2, 2, NULL},
-    {"atan2",  math_atan2,  2, 2, NULL},
-    {"hypot",  math_hypot,  2, 2, NULL},
-    {"min",    math_min,    1, -1, NULL},
-    {"max",    math_max,    1, -1, NULL},
+    {"abs",    math_abs,    1, 1, math_abs_nogc},
+    {"sign",   math_sign,   1, 1, math_sign_nogc},
+    {"isnan",  math_isnan,  1, 1, math_isnan_nogc},
+    {"isinf",  math_isinf,  1, 1, math_isinf_nogc},
+    {"log",    math_log,    1, 2, math_log_nogc},
+    {"pow",    math_pow,    2, 2, math_pow_nogc},
+    {"atan2",  math_atan2,  2, 2, math_atan2_nogc},
+    {"hypot",  math_hypot,  2, 2, math_hypot_nogc},
+    {"min",    math_min,    1, -1, math_min_nogc},
+    {"max",    math_max,    1, -1, math_max_nogc},
     {"random", math_random, 0, 2, NULL},
     {"seed",   math_seed,   1, 1, NULL},
     {NULL, NULL, 0, 0, NULL},
