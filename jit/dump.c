@@ -231,7 +231,10 @@ static void dump_ir(FILE *out, const Trace *T)
             fprintf(out, " 0x%016llx", (unsigned long long)T->k[ins->a]);
         } else {
             dump_operand(out, T, ir_mode_a[ins->op], ins->a);
-            dump_operand(out, T, ir_mode_b[ins->op], ins->b);
+            if (ir_inherited(ins))
+                fputs(" inh ", out);    /* from the parent's exit (side.c) */
+            else
+                dump_operand(out, T, ir_mode_b[ins->op], ins->b);
         }
         if (T->loc != NULL)
             dump_loc(out, T->loc[r]);

@@ -25,15 +25,18 @@
 ** Registers. Every value gets one home for its whole life: a register of
 ** its class (INT and VAL in r0-r3, NUM in f0-f3, or f4-f6 for NUM) or a
 ** spill slot, by linear scan over live intervals. An interval runs from
-** the definition (0 for SLOADs and instructions hoisted by jit/opt.c,
-** which run before the head) to the last use, where a use is an operand,
-** a snapshot of a guard (the exit must find the value) or the back-edge
-** (for an invariant the body reads: its next iteration). A value may take the register of one whose last use is
-** its own instruction: stencils write their output last and leave every
+** the definition (0 for SLOADs, globals' head loads and instructions
+** hoisted by jit/opt_hoist.c, which run before the head) to the last use,
+** where a use is an operand, a snapshot of a guard (the exit must find the
+** value) or the back-edge (for an invariant the body reads: its next
+** iteration). A value may take the register of one whose last use is its
+** own instruction: stencils write their output last and leave every
 ** register as it was when they exit (INVARIANT(exit-sees-inputs)).
 ** Operands in spill slots and constants go through scratch registers,
-** ones no live value has at that point; if an instruction finds none, the
-** allocation is redone with fewer registers for homes (4, then 3, then 2).
+** ones no live value has at that point; an instruction that finds none
+** has the allocator keep one more free there (Emit.need, emit_once), and
+** only after that fails is the allocation redone with fewer registers
+** for homes (4, then 3, then 2).
 **
 ** This file has the trace's layout: the entry, the back-edge, the side
 ** traces' prologue, entry and tail, the links, placing the code list in
@@ -62,6 +65,17 @@ enum { TGT_NONE, TGT_HEAD, TGT_COMMON, TGT_ROOT, TGT_ROOTHEAD, TGT_LINK };
 
 /* -- Entry and back-edge --------------------------------------------------- */
 
+/* Emit.filled: ref r's home, if the entry defined r and r lives in a
+** register (of r0-r3/f0-f3). */
+static void entry_filled(Emit *e, IRRef r)
+{
+    IRLoc l = e->T->loc[r];
+    bool defined = e->T->ir[r].op == IR_SLOAD || ir_head_load(&e->T->ir[r]) ||
+                   e->inv[r] == OPT_HOISTED;
+    if (defined && e->end[r] > 0 && (l.kind == LOC_GPR || l.kind == LOC_FPR) && !is_hi(l))
+        e->filled[l.kind == LOC_FPR] |= (uint8_t)(1u << l.idx);
+}
+
 static bool emit_entry(Emit *e)
 {
     Trace *T = e->T;
@@ -72,28 +86,42 @@ static bool emit_entry(Emit *e)
     static const JitTemplate loads[] = {[IRT_INT] = JIT_T_load_int, [IRT_NUM] = JIT_T_load_tonum,
                                         [IRT_VAL] = JIT_T_load_val};
     e->pos = 0;
-    for (IRRef r = 1; r < T->nir; r++) {
-        IRIns *ins = &T->ir[r];
-        if (ins->op != IR_SLOAD || e->end[r] == 0)
-            continue;
-        e->busy[0] = e->busy[1] = 0;
-        int d;
-        TRY(d = emit_out(e, r));
-        Item *it = item(e, stencil_id(loads[ins->t], d, 0, 0));
-        it->slot = ins->a * 8;
-        it->exit = 0;
-        emit_settle(e, r, d);
+    e->entry = true;
+    e->filled[0] = e->filled[1] = 0;
+    /* Those that live in memory first, through registers no load has
+    ** filled yet. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (IRRef r = 1; r < T->nir; r++) {
+            IRIns *ins = &T->ir[r];
+            IRLoc h = T->loc[r];
+            bool inreg = (h.kind == LOC_GPR || h.kind == LOC_FPR) && !is_hi(h);
+            if (ins->op != IR_SLOAD || e->end[r] == 0 || inreg != (pass == 1))
+                continue;
+            e->busy[0] = e->busy[1] = 0;
+            int d;
+            TRY(d = emit_out(e, r));
+            Item *it = item(e, stencil_id(loads[ins->t], d, 0, 0));
+            it->slot = ins->a * 8;
+            it->exit = 0;
+            emit_settle(e, r, d);
+            entry_filled(e, r);
+        }
     }
     /* The globals read at the head (jit/record.c, head_globals), guarded
     ** by exit 0 like the SLOADs. */
-    for (IRRef r = 1; r < T->nir; r++)
+    for (IRRef r = 1; r < T->nir; r++) {
         if (ir_head_load(&T->ir[r]) && e->end[r] > 0 && !emit_ins(e, r))
             return false;
-    /* Then what the body computes the same every iteration (jit/opt.c),
+        entry_filled(e, r);
+    }
+    /* Then what the body computes the same every iteration (jit/opt_hoist.c),
     ** still at position 0: every value the entry defines is live here. */
-    for (IRRef r = 1; r < T->nir; r++)
+    for (IRRef r = 1; r < T->nir; r++) {
         if (e->inv[r] == OPT_HOISTED && !emit_ins(e, r))
             return false;
+        entry_filled(e, r);
+    }
+    e->entry = false;
     return true;
 }
 
@@ -294,22 +322,16 @@ static bool emit_backedge(Emit *e)
 /* -- Side traces (jit/side.c) ---------------------------------------------- */
 
 /* The prologue: the parent's exit stub jumps here, every register and
-** spill slot as the parent's guard left them. It writes exactly what
-** snap_restore would write for that exit (the parent snapshot's entries,
-** read from the parent's homes, boxed by IR type), so the frame is the
-** interpreter's, names the side trace as the running one, and falls into
-** the entry, which loads what the side trace reads from the frame. Values
-** in r0-r3/f0-f3 are stored first; the others (spill slots, f4-f7) go
-** through r0/f0 afterwards, free by then. f7 is not touched (the
-** iteration count, exit_common). */
-static bool emit_snap_stores(Emit *e, const Trace *P, const Snapshot *sn);
-
+** spill slot as the parent's guard left them. It only names the side
+** trace as the running one (exits and native calls find their snapshots
+** through it) and falls into the entry: the parent snapshot's values are
+** the side trace's inherited SLOADs (jit/record.c, rec_start_side), which
+** the entry moves into their homes, and every snapshot of the side trace
+** and its tail list them, so the frame needs none of them. The ctx_store
+** stencil leaves every register and spill slot as it found them. */
 static bool emit_side_prologue(Emit *e)
 {
-    const Trace *P = e->T->parent;
     e->pos = 0;
-    if (!emit_snap_stores(e, P, &P->snaps[e->T->exit]))
-        return false;
     Item *it = item(e, JIT_ST_ctx_store);
     it->slot = side_running_off();
     it->k = (uint64_t)(uintptr_t)e->T;
@@ -319,7 +341,7 @@ static bool emit_side_prologue(Emit *e)
 /* Snapshot sn of trace P written to the frame from P's homes (registers,
 ** spill slots, constants), boxed by IR type: what snap_restore writes for
 ** it. r0-r3/f0-f3 go first; spill slots and f4-f6 then go through r0/f0,
-** which are free by then. */
+** which are free by then. The link tail's (emit_link_tail). */
 static bool emit_snap_stores(Emit *e, const Trace *P, const Snapshot *sn)
 {
     static const JitTemplate st[] = {[IRT_INT] = JIT_T_store_int, [IRT_NUM] = JIT_T_store_num,
@@ -357,14 +379,137 @@ static bool emit_snap_stores(Emit *e, const Trace *P, const Snapshot *sn)
     return true;
 }
 
-/* The entry of a side trace: each slot it reads (an SLOAD) into its home.
-** A slot the parent's snapshot has in a register r0-r3/f0-f3, with the
-** type the side trace saw there, is moved from that register (the
-** prologue stored it but left the register as it was, except r0/f0 when
-** it went through them for spilled values): one parallel move, whose cycles are broken by loading one of
-** their values from the frame instead. A constant of the snapshot is made
-** again. The other slots are loaded from the frame as a root's entry does,
-** with their type guards (exit 0), after the moves: loads only write. */
+/* The ref snapshot sn of P has for slot s, or 0 (INVARIANT(snap-sorted)). */
+static IRRef snap_ref(const Trace *P, const Snapshot *sn, uint32_t s)
+{
+    for (uint32_t k = sn->start; k < sn->start + sn->n && P->smap[k].slot <= s; k++)
+        if (P->smap[k].slot == s)
+            return P->smap[k].ref;
+    return 0;
+}
+
+static bool low_reg(IRLoc l)
+{
+    return (l.kind == LOC_GPR || l.kind == LOC_FPR) && !is_hi(l);
+}
+
+/* Whether emit_move needs a scratch register for m: neither end is one of
+** r0-r3/f0-f3. */
+static bool needs_scratch(const Move *m)
+{
+    return !low_reg(m->dst) && !low_reg(m->src);
+}
+
+/* Whether move i is blocked: another pending move reads its destination. */
+static bool move_blocked(const Move *mv, int n, int i)
+{
+    for (int j = 0; j < n; j++)
+        if (j != i && !mv[j].done && same_loc(mv[j].src, mv[i].dst))
+            return true;
+    return false;
+}
+
+/* The side entry's parallel move (emit_parallel's rules, with other
+** scratch registers): the parent's values are not the side trace's, so
+** no interval tells which registers are free. A register is a scratch
+** while no pending move reads it and no done move wrote it (a move done
+** on entry is a value in its home already); moves that need one (spill
+** or f4-f6 to spill or f4-f6) go first whenever there is one, since each
+** register move may take one away for good, and one between two spill
+** slots may use a register of the other class. A cycle is broken by
+** parking one value in the spare spill slot, a register's if the cycle
+** has one (which frees it); a parked value's move is on no cycle, so it
+** is done before the next cycle needs the slot. False, e->fail set, when
+** a move finds no scratch register: the next try has fewer homes. */
+static bool emit_inherit_moves(Emit *e, Move *mv, int n)
+{
+    int pos = e->pos;
+    e->pos = -1;        /* no interval of the side trace is live yet */
+    uint8_t wrote[2] = {0, 0};
+    int left = 0;
+    for (int i = 0; i < n; i++) {
+        left += !mv[i].done;
+        if (mv[i].done && low_reg(mv[i].dst))
+            wrote[mv[i].cls] |= (uint8_t)(1u << mv[i].dst.idx);
+    }
+    bool ok = true, parked = false;
+    while (left > 0 && ok) {
+        uint8_t taken[2] = {wrote[0], wrote[1]};
+        for (int i = 0; i < n; i++)
+            if (!mv[i].done && low_reg(mv[i].src))
+                taken[mv[i].cls] |= (uint8_t)(1u << mv[i].src.idx);
+        bool room[2] = {(taken[0] & 0xf) != 0xf, (taken[1] & 0xf) != 0xf};
+        int pick = -1, cls = 0;
+        bool stuck = true;      /* every pending move is blocked */
+        for (int pass = 0; pass < 2 && pick < 0; pass++)
+            for (int i = 0; i < n && pick < 0; i++) {
+                Move *m = &mv[i];
+                if (m->done || needs_scratch(m) != (pass == 0) || move_blocked(mv, n, i))
+                    continue;
+                stuck = false;
+                bool mem = m->src.kind == LOC_SPILL && m->dst.kind == LOC_SPILL;
+                if (!needs_scratch(m) || room[m->cls])
+                    pick = i, cls = m->cls;
+                else if (mem && room[!m->cls])
+                    pick = i, cls = !m->cls;
+            }
+        e->busy[0] = e->busy[1] = 0;
+        e->fixed[0] = taken[0];
+        e->fixed[1] = taken[1];
+        if (pick >= 0) {
+            Move m = mv[pick];
+            m.cls = cls;
+            ok = emit_move(e, &m);
+            mv[pick].done = true;
+            left--;
+            parked = false;
+            if (low_reg(m.dst))
+                wrote[cls] |= (uint8_t)(1u << m.dst.idx);
+            continue;
+        }
+        if (!stuck || parked) {
+            e->fail = "no scratch register for the side entry's moves";
+            ok = false;
+            break;
+        }
+        /* A cycle: park the source of a move that blocks another. */
+        int park = -1;
+        for (int i = 0; i < n; i++) {
+            if (mv[i].done || mv[i].src.kind == LOC_CONST ||
+                (mv[i].src.kind == LOC_SPILL && mv[i].src.idx == SPILL_TMP))
+                continue;
+            bool blocks = false;
+            for (int j = 0; j < n && !blocks; j++)
+                blocks = j != i && !mv[j].done && same_loc(mv[i].src, mv[j].dst);
+            if (blocks && (park < 0 || low_reg(mv[i].src)))
+                park = i;
+        }
+        if (park < 0) {
+            e->fail = "no cycle to break in the side entry's moves";
+            ok = false;
+            break;
+        }
+        IRLoc tmp = {LOC_SPILL, SPILL_TMP};
+        Move save = {tmp, mv[park].src, 0, mv[park].cls, mv[park].t, false};
+        ok = emit_move(e, &save);
+        mv[park].src = tmp;
+        parked = true;
+    }
+    e->pos = pos;
+    e->fixed[0] = e->fixed[1] = 0;
+    return ok;
+}
+
+/* The entry of a side trace. First each inherited SLOAD into its home
+** from the parent's place of its value (a register, f4-f6 or a spill
+** slot), all as one parallel move: the parent's and the side trace's
+** spill slots are the same ctx->spill, and the parent's registers are
+** the side trace's too, so a source may be another move's destination.
+** Sources in r0-r3/f0-f3 are never scratch registers meanwhile. Then the
+** slots the parent's snapshot does not have are loaded from the frame as
+** a root's entry does, with their type guards (exit 0): snapshot 0 lists
+** the inherited values, which are in their homes by then, and the loads
+** only write homes of their own. */
 static bool emit_side_entry(Emit *e)
 {
     Trace *T = e->T;
@@ -373,74 +518,38 @@ static bool emit_side_entry(Emit *e)
     static const JitTemplate loads[] = {[IRT_INT] = JIT_T_load_int, [IRT_NUM] = JIT_T_load_tonum,
                                         [IRT_VAL] = JIT_T_load_val};
     e->pos = 0;
-    /* Per SLOAD: 1 move from the parent's register, 2 its constant, 0 load. */
-    uint8_t *how = calloc((size_t)T->nir, 1);
-    IRRef *src = calloc((size_t)T->nir, sizeof(IRRef));
-    if (how == NULL || src == NULL)
+    Move *mv = malloc(sizeof(Move) * ((size_t)sn->n + 1));
+    if (mv == NULL)
         abort();
-    bool scratched[2] = {false, false};     /* r0, f0 (emit_side_prologue) */
-    for (uint32_t k = sn->start; k < sn->start + sn->n; k++) {
-        IRRef p = P->smap[k].ref;
-        IRLoc l = P->loc[p];
-        if (!ir_is_const(P, p) && (l.kind == LOC_SPILL || l.idx >= 4))
-            scratched[P->ir[p].t == IRT_NUM] = true;
-    }
+    int n = 0;
     for (IRRef x = 1; x < T->nir; x++) {
         const IRIns *ins = &T->ir[x];
-        IRLoc h = T->loc[x];
-        if (ins->op != IR_SLOAD || e->end[x] == 0 || (h.kind != LOC_GPR && h.kind != LOC_FPR))
+        if (!ir_inherited(ins) || e->end[x] == 0)
             continue;
-        for (uint32_t k = sn->start; k < sn->start + sn->n; k++) {
-            IRRef p = P->smap[k].ref;
-            if (P->smap[k].slot != ins->a || P->ir[p].t != ins->t)
-                continue;
-            IRLoc l = P->loc[p];
-            if (ir_is_const(P, p))
-                how[x] = 2;
-            else if (l.kind == h.kind && l.idx < 4 && (l.idx > 0 || !scratched[h.kind == LOC_FPR]))
-                how[x] = 1;
-            src[x] = p;
+        IRRef p = snap_ref(P, sn, (uint32_t)ins->a);
+        IRLoc l = p > 0 ? P->loc[p] : (IRLoc){LOC_NONE, 0};
+        int cls = reg_class(ins);
+        bool inreg = l.kind == LOC_GPR || l.kind == LOC_FPR;
+        if (p == 0 || ir_is_const(P, p) || P->ir[p].t != ins->t ||
+            (!inreg && l.kind != LOC_SPILL) || (inreg && (l.kind == LOC_FPR) != (cls == 1))) {
+            free(mv);
+            e->fail = "an inherited value without its place in the parent";
+            return false;
         }
+        Move *m = &mv[n];
+        m->dst = T->loc[x];
+        m->src = l;
+        m->k = 0;
+        m->cls = cls;
+        m->t = (IRType)ins->t;
+        m->done = same_loc(m->src, m->dst);     /* in its home already */
+        n++;
     }
-    for (bool more = true; more;) {
-        more = false;
-        IRRef stuck = 0;
-        for (IRRef x = 1; x < T->nir; x++) {
-            if (how[x] != 1)
-                continue;
-            IRLoc d = T->loc[x];
-            bool blocked = false;
-            for (IRRef y = 1; y < T->nir && !blocked; y++) {
-                IRLoc s2 = P->loc[src[y]];
-                blocked = y != x && how[y] == 1 && s2.kind == d.kind && s2.idx == d.idx;
-            }
-            if (blocked) {
-                stuck = x;
-                continue;
-            }
-            IRLoc s1 = P->loc[src[x]];
-            if (s1.idx != d.idx)
-                item(e, stencil_id(d.kind == LOC_FPR ? JIT_T_mov_num : JIT_T_mov, d.idx, s1.idx,
-                                   0));
-            how[x] = 3;
-            more = true;
-        }
-        if (!more && stuck) {
-            /* A cycle: whatever reads the stuck move's destination loads
-            ** its value from the frame instead. */
-            IRLoc d = T->loc[stuck];
-            for (IRRef y = 1; y < T->nir; y++) {
-                IRLoc s2 = P->loc[src[y]];
-                if (how[y] == 1 && y != stuck && s2.kind == d.kind && s2.idx == d.idx)
-                    how[y] = 0;
-            }
-            more = true;
-        }
-    }
-    bool ok = true;
+    bool ok = emit_inherit_moves(e, mv, n);
+    free(mv);
     for (IRRef x = 1; x < T->nir && ok; x++) {
         IRIns *ins = &T->ir[x];
-        if (ins->op != IR_SLOAD || e->end[x] == 0 || how[x] == 3)
+        if (ins->op != IR_SLOAD || ir_inherited(ins) || e->end[x] == 0)
             continue;
         e->busy[0] = e->busy[1] = 0;
         int d = emit_out(e, x);
@@ -448,37 +557,28 @@ static bool emit_side_entry(Emit *e)
             ok = false;
             break;
         }
-        if (how[x] == 2) {
-            emit_const(e, reg_class(ins), d, ir_kvalue(P, src[x]), (IRType)ins->t);
-        } else {
-            Item *it = item(e, stencil_id(loads[ins->t], d, 0, 0));
-            it->slot = ins->a * 8;
-            it->exit = 0;
-        }
+        Item *it = item(e, stencil_id(loads[ins->t], d, 0, 0));
+        it->slot = ins->a * 8;
+        it->exit = 0;
         emit_settle(e, x, d);
     }
-    free(how);
-    free(src);
     for (IRRef r = 1; r < T->nir && ok; r++)
         if (e->inv[r] == OPT_HOISTED && !emit_ins(e, r))
             ok = false;
     return ok;
 }
 
-/* The type slot s has at the end of side trace T, which did not write
-** it: that of the last trace on the way from the root that did, as the
-** exit T's path started from recorded it (each side trace's prologue
-** writes its parent's exit snapshot), else the type the root's entry
-** guarded it to have (nothing wrote it since). */
+/* The type slot s has in the frame at the end of side trace T, which did
+** not write it: the type the root's entry guarded it to have, when no
+** trace on the way from the root wrote it. Each side trace inherits its
+** parent snapshot's slots and its tail or exits write them, so a slot one
+** of those snapshots lists and T's tail does not is one an inlined call's
+** return dropped (dead in its caller), whose frame value is not known. */
 static IRType tail_type(const Trace *T, uint32_t s, IRType entry)
 {
-    for (const Trace *X = T; X->parent != NULL; X = X->parent) {
-        const Trace *P = X->parent;
-        const Snapshot *sn = &P->snaps[X->exit];
-        for (uint32_t k = sn->start; k < sn->start + sn->n; k++)
-            if (P->smap[k].slot == s)
-                return (IRType)P->ir[P->smap[k].ref].t;
-    }
+    for (const Trace *X = T; X->parent != NULL; X = X->parent)
+        if (snap_ref(X->parent, &X->parent->snaps[X->exit], s) != 0)
+            return IRT_NONE;
     return entry;
 }
 
@@ -557,30 +657,42 @@ static bool emit_head_moves(Emit *e)
 static bool emit_side_tail(Emit *e)
 {
     Trace *T = e->T;
+    const Trace *R = T->root;
     e->pos = T->nir;
-    for (int b = 0; b < T->nback; b++) {
-        if (!emit_store_back(e, &T->back[b]))
-            return false;
-    }
-    item(e, JIT_ST_count_iter);
-    /* The root's check too: iterations through here skip its back-edge. */
-    if (T->budget || T->root->budget) {
-        Item *bc = item(e, JIT_ST_stop_budget);
-        bc->k = (uint64_t)(uintptr_t)&e->J->vm->budget;
-        bc->exit = T->loopsnap;
-    }
-    Item *it = item(e, JIT_ST_ctx_store);
-    it->slot = side_running_off();
-    it->k = (uint64_t)(uintptr_t)T->root;
     int mark = e->nitems;
-    if (emit_head_moves(e)) {
-        item(e, JIT_ST_loop)->target = TGT_ROOTHEAD;
-        return true;
+    /* Pass 0 jumps to the root's loop head; pass 1, the fallback, to its
+    ** entry. Past the entry every exit of the root writes a slot that all
+    ** its snapshots but the entry's list (the loop-carried ones among
+    ** them), and its side traces inherit it: there the root never reads
+    ** it in the frame, so pass 0 does not store it, as the root's own
+    ** back-edge does not (emit_backedge). */
+    for (int pass = R->headin != NULL ? 0 : 1; pass < 2; pass++) {
+        e->nitems = mark;
+        e->fail = NULL;
+        e->fixed[0] = e->fixed[1] = 0;  /* what a failed emit_head_moves left */
+        for (int b = 0; b < T->nback; b++) {
+            if (pass == 0 && in_every_snapshot(R, T->back[b].slot))
+                continue;
+            if (!emit_store_back(e, &T->back[b]))
+                return false;
+        }
+        item(e, JIT_ST_count_iter);
+        /* The root's check too: iterations through here skip its
+        ** back-edge. */
+        if (T->budget || R->budget) {
+            Item *bc = item(e, JIT_ST_stop_budget);
+            bc->k = (uint64_t)(uintptr_t)&e->J->vm->budget;
+            bc->exit = T->loopsnap;
+        }
+        Item *it = item(e, JIT_ST_ctx_store);
+        it->slot = side_running_off();
+        it->k = (uint64_t)(uintptr_t)R;
+        if (pass == 1 || emit_head_moves(e)) {
+            item(e, JIT_ST_loop)->target = pass == 0 ? TGT_ROOTHEAD : TGT_ROOT;
+            return true;
+        }
     }
-    e->nitems = mark;
-    e->fail = NULL;
-    item(e, JIT_ST_loop)->target = TGT_ROOT;
-    return true;
+    return false;       /* unreachable: pass 1 always ends */
 }
 
 /* The end of a trace that links to another tree's loop (Trace.ltarget,
@@ -734,6 +846,7 @@ static bool emit_once(Emit *e, const char **detail, JitAbort *res)
     e->fixed[0] = e->fixed[1] = 0;
     e->fail = NULL;
     e->short_pos = -1;
+    e->entry = false;
     if (!ra_allocate(e))
         return false;
     bool ok = T->parent == NULL ? emit_entry(e) : emit_side_prologue(e) && emit_side_entry(e);
@@ -759,8 +872,10 @@ static bool emit_once(Emit *e, const char **detail, JitAbort *res)
         return true;
     }
     if (T->parent != NULL) {
-        if (emit_side_tail(e))
-            *res = place(e, detail);
+        /* Short of a scratch register for a store: another try. */
+        if (!emit_side_tail(e))
+            return false;
+        *res = place(e, detail);
         return true;
     }
     if (!emit_backedge(e))

@@ -45,6 +45,12 @@ typedef struct {
     ** the allocator keeps that many more free there (ra_allocate). */
     uint8_t *need[2];
     int short_pos, short_cls;   /* where emit_scratch last found none, or -1 */
+    /* While a root's entry is emitted, the registers its loads and
+    ** hoisted instructions filled so far: every value it defines is live
+    ** at position 0, but one not defined yet leaves its home free for a
+    ** scratch use (emit_scratch). */
+    bool entry;
+    uint8_t filled[2];
 } Emit;
 
 static inline Item *item(Emit *e, JitStencilId id)

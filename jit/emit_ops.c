@@ -35,10 +35,13 @@ int emit_scratch(Emit *e, int cls)
     Trace *T = e->T;
     int kind = cls ? LOC_FPR : LOC_GPR;
     uint8_t taken = e->busy[cls] | e->fixed[cls];
-    for (IRRef r = 1; r < T->nir; r++)
-        if (T->loc[r].kind == kind && e->end[r] > 0 && e->start[r] <= e->pos &&
-            e->pos <= e->end[r])
-            taken |= (uint8_t)(1u << T->loc[r].idx);
+    if (e->entry)
+        taken |= e->filled[cls];
+    else
+        for (IRRef r = 1; r < T->nir; r++)
+            if (T->loc[r].kind == kind && e->end[r] > 0 && e->start[r] <= e->pos &&
+                e->pos <= e->end[r])
+                taken |= (uint8_t)(1u << T->loc[r].idx);
     for (int k = 0; k < 4; k++)
         if (!(taken & (1u << k))) {
             e->busy[cls] |= (uint8_t)(1u << k);
@@ -108,13 +111,28 @@ int emit_in(Emit *e, IRRef ref)
 ** inputs before they write their output. */
 int emit_out(Emit *e, IRRef ref)
 {
-    IRLoc l = e->T->loc[ref];
+    const Trace *T = e->T;
+    IRLoc l = T->loc[ref];
     if ((l.kind == LOC_GPR || l.kind == LOC_FPR) && !is_hi(l))
         return l.idx;
-    int cls = reg_class(&e->T->ir[ref]);
+    int cls = reg_class(&T->ir[ref]);
     for (int k = 0; k < 4; k++)
         if (e->busy[cls] & (1u << k))
             return k;
+    /* Or the register of an operand whose last use this is (the result
+    ** goes home from it right after). */
+    const IRIns *ins = &T->ir[ref];
+    IRRef ops[3] = {ir_mode_a[ins->op] == IRM_R ? ins->a : 0,
+                    ir_mode_b[ins->op] == IRM_R ? ins->b : 0,
+                    ins->op == IR_ISTORE ? ins->c : 0};
+    for (int k = 0; k < 3; k++) {
+        IRRef x = ops[k];
+        IRLoc xl = x > 0 ? T->loc[x] : (IRLoc){LOC_NONE, 0};
+        if (x > 0 && !ir_is_const(T, x) && e->end[x] == ref && reg_class(&T->ir[x]) == cls &&
+            (xl.kind == LOC_GPR || xl.kind == LOC_FPR) && !is_hi(xl) &&
+            !(e->fixed[cls] & (1u << xl.idx)))
+            return xl.idx;
+    }
     return emit_scratch(e, cls);
 }
 

@@ -43,7 +43,8 @@ enum { IRM_N, IRM_R, IRM_L };
     X(KNUM,   L, N, "the double whose bits are k[a]")                         \
     X(KVAL,   L, N, "the boxed Value k[a]")                                   \
     /* Loads and stores. */                                                   \
-    X(SLOAD,  L, N, "frame slot a at the loop head; int/num exit on type")    \
+    X(SLOAD,  L, N, "frame slot a at the loop head; int/num exit on type "   \
+                    "(b = 1: inherited by a side trace, never exits)")       \
     X(GLOAD,  L, N, "global slot a; int/num exit on type")                    \
     X(ULOAD,  L, N, "upvalue a of the frame's closure; int/num exit on type") \
     X(GSTORE, L, R, "global slot a = b")                                      \
@@ -175,8 +176,11 @@ bool ir_can_exit(IROp op, IRType t);
 ** INVARIANT(snap-complete): a slot not in a snapshot holds in the frame
 ** what the interpreter has there at the snapshot's pc: the value from the
 ** loop head, which the back-edge stores for slots modified but not
-** loop-carried (unless every snapshot lists them). Snapshot 0 (the entry)
-** is always empty: the frame is the interpreter's there. Relied on by:
+** loop-carried (unless every snapshot lists them). A root's snapshot 0
+** (the entry) is empty: the frame is the interpreter's there; a side
+** trace's lists the values it inherits from its parent (all modified from
+** its start: jit/record.c, rec_start_side), in their homes before its
+** entry's guards run (jit/emit.c, emit_side_entry). Relied on by:
 ** emit.c (the back-edge), snap_restore_call, side traces (jit/side.c).
 ** INVARIANT(snap-sorted): entries are sorted by slot, each slot once.
 ** Relied on by: snap_restore (one pass), snap_complete (merge), the dump. */
@@ -324,6 +328,18 @@ static inline bool ir_reads(const IRIns *ins, IRRef x)
 static inline bool ir_head_load(const IRIns *ins)
 {
     return ins->op == IR_GLOAD && ins->b == 1;
+}
+
+/* An SLOAD a side trace inherits (b = 1): the value its parent's exit
+** snapshot has for the slot, of the parent's IR type, which the side
+** entry moves from the parent's place (jit/emit.c, emit_side_entry). It
+** never exits (no snapshot): the type is known, and the frame need not
+** hold the value (jit/record.c, rec_start_side). */
+#define IR_SLOAD_INHERIT 1
+
+static inline bool ir_inherited(const IRIns *ins)
+{
+    return ins->op == IR_SLOAD && ins->b == IR_SLOAD_INHERIT;
 }
 
 /* Append an instruction; returns its ref. */

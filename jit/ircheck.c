@@ -159,6 +159,28 @@ static bool kindex(const Trace *T, int32_t i)
     return i >= 0 && i < T->nk;
 }
 
+/* An inherited SLOAD (b = IR_SLOAD_INHERIT, jit/record.c, rec_start_side):
+** only a side trace's, of a slot its parent's exit snapshot holds in a
+** non-constant of the same IR type, which the side entry moves into its
+** home (jit/emit.c, emit_side_entry). */
+static IrRule check_inherited(Check *c, IRRef r)
+{
+    const Trace *T = c->T;
+    const IRIns *ins = &T->ir[r];
+    const Trace *P = T->parent;
+    if (ins->b != IR_SLOAD_INHERIT || P == NULL || T->exit < 0 || T->exit >= P->nsnap)
+        return fail(c, IRC_LITERAL, r, "SLOAD with b %d in a %s trace", ins->b,
+                    P == NULL ? "root" : "side");
+    const Snapshot *sn = &P->snaps[T->exit];
+    for (uint32_t k = sn->start; k < sn->start + sn->n; k++) {
+        IRRef p = P->smap[k].ref;
+        if (P->smap[k].slot == ins->a && !ir_is_const(P, p) && P->ir[p].t == ins->t)
+            return IRC_OK;
+    }
+    return fail(c, IRC_LITERAL, r, "SLOAD inherits slot %d, which the parent's exit %d does "
+                "not hold in a %s value", ins->a, T->exit, ir_type_names[ins->t]);
+}
+
 /* Literal operands: k[] indexes, frame slots. */
 static IrRule check_literals(Check *c, IRRef r)
 {
@@ -171,6 +193,8 @@ static IrRule check_literals(Check *c, IRRef r)
         break;
     case IR_SLOAD: case IR_SSTORE:
         ok = ins->a >= 0 && ins->a < JIT_MAXSLOT;
+        if (ok && ins->op == IR_SLOAD && ins->b != 0)
+            return check_inherited(c, r);
         break;
     case IR_EQV: case IR_NEV:
         ok = kindex(T, ins->b);
@@ -214,7 +238,8 @@ static IrRule check_ins(Check *c, IRRef r)
     if (ins->op == IR_ISTORE)
         CHECK(check_operand(c, r, "c", ins->c, TANY));
     CHECK(check_literals(c, r));
-    bool exits = ir_can_exit((IROp)ins->op, (IRType)ins->t);
+    /* An inherited SLOAD's type is the parent's: it never exits. */
+    bool exits = ir_can_exit((IROp)ins->op, (IRType)ins->t) && !ir_inherited(ins);
     /* A head load (ir_head_load) is loaded by the entry, like an SLOAD:
     ** its type guard is the entry's. */
     if (ir_head_load(ins) && exits && ins->snap != 0)
@@ -293,6 +318,11 @@ static IrRule check_snapshots(Check *c)
             if (!readable(T, e->ref))
                 return fail(c, IRC_SNAPREF, -1, "snapshot %d: slot %d is ref %d, not a value",
                             n, e->slot, e->ref);
+            /* A side trace's entry: its guards run once the inherited
+            ** values are in their homes, before anything else is. */
+            if (n == 0 && !ir_is_const(T, e->ref) && !ir_inherited(&T->ir[e->ref]))
+                return fail(c, IRC_SNAP, -1, "snapshot 0: slot %d is ref %d, neither inherited "
+                            "nor a constant", e->slot, e->ref);
         }
     }
     /* INVARIANT(snap-complete), once snap_complete ran (calloc left

@@ -29,9 +29,11 @@
                 "with a result, never a NOP or ref 0")                        \
     X(TYPE,     "operand types fit the op (ints to int ops, doubles to "      \
                 "num ops, boxed Values where the stencil reads one)")         \
-    X(LITERAL,  "a literal operand (k[] index, slot) is in range")            \
+    X(LITERAL,  "a literal operand (k[] index, slot) is in range; an "      \
+                "inherited SLOAD's slot is a value of its type in the "      \
+                "parent's exit snapshot")                                     \
     X(GUARD,    "an instruction has a snapshot exactly when it can exit "     \
-                "(a head GLOAD's is 0)")                                      \
+                "(a head GLOAD's is 0; an inherited SLOAD never exits)")      \
     X(NOP,      "a NOP has no type, operands or snapshot")                    \
     X(SNAP,     "a snapshot's entries and frames lie inside the maps, "       \
                 "after the previous snapshot's; "                             \

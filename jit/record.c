@@ -287,7 +287,6 @@ bool rec_branch(Rec *r, bool taken, const Instr **next, bool *closed)
 
 static IRRef rk_number(Rec *r, Value v) { return constant(r, v); }
 
-/* The global slot's value as a typed IR load (a guard for int and num). */
 /* Recorder.gval: the ref global g is known to hold this iteration, or 0. */
 static IRRef global_known(const Recorder *R, uint32_t g)
 {
@@ -310,6 +309,7 @@ static void global_is(Recorder *R, uint32_t g, IRRef ref)
     R->gval[k].ref = ref;
 }
 
+/* The global slot's value as a typed IR load (a guard for int and num). */
 static IRRef typed_load(Rec *r, IROp op, int32_t idx, Value v)
 {
     return emit(r, op, type_of(v), idx, 0);
@@ -326,7 +326,8 @@ static void widen_sloads(Trace *T)
 {
     for (IRRef x = 1; x < T->nir; x++) {
         IRIns *ins = &T->ir[x];
-        if (ins->op != IR_SLOAD || ins->t != IRT_INT)
+        /* An inherited SLOAD has its parent's type (rec_start_side). */
+        if (ins->op != IR_SLOAD || ins->t != IRT_INT || ir_inherited(ins))
             continue;
         bool only_conv = true;
         for (int b = 0; b < T->nback; b++)
@@ -689,9 +690,21 @@ bool rec_ins(JitState *J, const Instr *pc)
             x = emit(r, IR_ADD, IRT_NUM, to_num(r, a), ir_knum(T, st));
             nv = double_val(as_num(vv) + st);
         }
+        if (!x)
+            return false;
+        /* Staying in the loop, the test exits where the loop's end goes
+        ** (past the jump word) with the counter stepped, as the interpreter
+        ** leaves it there: the old counter then dies at the step (its
+        ** register can take the new one) instead of living to the test. */
+        double fv = as_num(nv), fl = as_num(vl);
+        int c = k & 3;
+        if (c == 0 ? fv < fl : c == 1 ? fv <= fl : c == 2 ? fv > fl : fv >= fl) {
+            set_slot(r, INS_A(i), x);
+            if ((r->snap = snap_take(r->J, T, r->at + 2)) < 0)
+                return FAIL(r, JA_SNAPOV, NULL);
+        }
         bool res;
-        if (!x || !rec_compare(r, cmp_of[k & 3], x, nv, l, vl, &res) ||
-            !rec_branch(r, res, &next, &closed))
+        if (!rec_compare(r, cmp_of[c], x, nv, l, vl, &res) || !rec_branch(r, res, &next, &closed))
             return false;
         set_slot(r, INS_A(i), x);
         break;
@@ -909,14 +922,52 @@ static void rec_start_side(JitState *J, Trace *T)
         R->fr[d].cl = AS_CLOSURE(sf->closure);
         R->fr[d].base = sf->base;
         R->fr[d].ret_pc = sf->ret_pc;
+        R->fr[d].fresh = sf->fresh;
         ir_kval(T, sf->closure);    /* the trace keeps it alive (GC) */
         fn = R->fr[d].cl->fn;
     }
     R->next = fn->code + sn->pc;
     R->at = sn->pc;
     R->at_fn = fn;
-    /* Snapshot 0: the entry, with the frames. */
+    /* The parent's values at the exit, inherited: each slot its snapshot
+    ** lists holds the same constant here, or an inherited SLOAD (b = 1,
+    ** no guard: of the parent's IR type, which is the boxed value's type
+    ** there) that the side entry moves from the parent's place. The slots
+    ** count as modified, so every snapshot of the side trace and its tail
+    ** write them: the frame never needs the parent's values (jit/emit.c,
+    ** emit_side_entry). Snapshot 0 lists them too: the entry's guards
+    ** (the other SLOADs) run after the moves, so an exit 0 finds them in
+    ** their homes. A VAL that holds a number now gets its type guarded
+    ** through snapshot 0 (the recorder types numbers by their refs). */
+    IRRef unbox[JIT_MAXSLOT];
+    int nunbox = 0;
+    for (uint32_t k = sn->start; k < sn->start + sn->n; k++) {
+        uint32_t s = P->smap[k].slot;
+        IRRef p = P->smap[k].ref;
+        IRRef x;
+        if (ir_is_const(P, p)) {
+            Value v = ir_kvalue(P, p);
+            x = is_int(v) ? ir_kint(T, as_int(v)) : is_double(v) ? ir_knum(T, as_double(v))
+                                                              : ir_kval(T, v);
+        } else {
+            x = ir_emit(T, IR_SLOAD, (IRType)P->ir[p].t, (int32_t)s, IR_SLOAD_INHERIT);
+            Value now = J->vm->stack[J->vm->frames[R->frame].base + s];
+            if (P->ir[p].t == IRT_VAL && is_number(now))
+                unbox[nunbox++] = (IRRef)s;
+        }
+        R->slot[s] = x;
+        R->sload[s] = x;
+        R->modified[s] = 1;
+    }
+    /* Snapshot 0: the entry, with the frames and the inherited values. */
     snap_take(J, T, sn->pc);
+    for (int u = 0; u < nunbox; u++) {
+        uint32_t s = (uint32_t)unbox[u];
+        Value now = J->vm->stack[J->vm->frames[R->frame].base + s];
+        IRRef x = ir_emit(T, IR_UNBOX, is_int(now) ? IRT_INT : IRT_NUM, R->slot[s], 0);
+        T->ir[x].snap = 0;
+        R->slot[s] = x;
+    }
 }
 
 void rec_start(JitState *J, Trace *T)

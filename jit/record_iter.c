@@ -67,8 +67,14 @@ static bool rec_iter_range(Rec *r, int a, IRRef or, const Instr **next, bool *cl
     if (R->slot[g] == 0) {
         R->slot[g] = R->sload[g] = ir_emit(T, IR_SLOAD, IRT_VAL, g, 0);
     }
+    /* A side trace has it unboxed already when it inherited it (a VAL
+    ** holding a number: jit/record.c, rec_start_side, an exact guard). */
     IRRef pr = R->slot[g];
-    if (ref_type(r, pr) != IRT_VAL || !(pr = emit(r, IR_UNBOX, IRT_NUM, pr, 0)))
+    if (ref_type(r, pr) == IRT_VAL)
+        pr = emit(r, IR_UNBOX, IRT_NUM, pr, 0);
+    else if (ref_type(r, pr) != IRT_NUM)
+        pr = 0;
+    if (!pr)
         return FAIL(r, JA_NYITYPE, "ITERNEXT");
     IRRef stop = emit(r, IR_RANGEF, IRT_NUM, or, (int32_t)offsetof(ObjRange, stop));
     IRRef step = emit(r, IR_RANGEF, IRT_NUM, or, (int32_t)offsetof(ObjRange, step));

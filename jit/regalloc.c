@@ -124,6 +124,33 @@ static int free_hi(Emit *e, IRRef v)
     return -1;
 }
 
+/* Per ref, what spilling it costs an iteration: a reload for each body
+** instruction that reads it, and a store and a reload more for a
+** loop-carried SLOAD. Spill choices take the cheapest of the values
+** that live equally long. */
+static int *spill_costs(const Emit *e)
+{
+    const Trace *T = e->T;
+    int *cost = calloc((size_t)T->nir, sizeof(int));
+    if (cost == NULL)
+        abort();
+    for (IRRef r = 1; r < T->nir; r++) {
+        const IRIns *ins = &T->ir[r];
+        if (e->inv[r] == OPT_HOISTED || ir_head_load(ins))
+            continue;
+        if (ir_mode_a[ins->op] == IRM_R && ins->a > 0)
+            cost[ins->a]++;
+        if (ir_mode_b[ins->op] == IRM_R && ins->b > 0 && ins->b != ins->a)
+            cost[ins->b]++;
+        if (ins->op == IR_ISTORE && ins->c > 0)
+            cost[ins->c]++;
+    }
+    for (int b = 0; b < T->nback; b++)
+        if (T->back[b].sload > 0)
+            cost[T->back[b].sload] += 2;
+    return cost;
+}
+
 /* The registers of class cls that values have at position p. */
 static unsigned taken_at(const Emit *e, int cls, int p)
 {
@@ -142,7 +169,7 @@ static unsigned taken_at(const Emit *e, int cls, int p)
 ** the values live across it to spill slots, the one that lives longest
 ** first, until that many registers are free there: a few reloads instead
 ** of fewer homes for every value of the trace. */
-static bool make_room(Emit *e)
+static bool make_room(Emit *e, const int *cost)
 {
     Trace *T = e->T;
     for (int p = 0; p <= T->nir; p++)
@@ -157,7 +184,8 @@ static bool make_room(Emit *e)
                         e->start[v] > p || p > e->end[v] || v == p ||
                         (p < T->nir && ir_reads(&T->ir[p], v)))
                         continue;
-                    if (victim == 0 || e->end[v] > e->end[victim])
+                    if (victim == 0 || e->end[v] > e->end[victim] ||
+                        (e->end[v] == e->end[victim] && cost[v] < cost[victim]))
                         victim = v;
                 }
                 if (victim == 0)
@@ -185,6 +213,7 @@ bool ra_allocate(Emit *e)
                 (e->start[r] == 0) == (pass == 0))
                 order[no++] = r;
     memset(T->loc, 0, sizeof(IRLoc) * (size_t)n);
+    int *weight = spill_costs(e);
     int active[2][4];
     memset(active, 0, sizeof active);
     T->nspill = 0;
@@ -204,14 +233,19 @@ bool ra_allocate(Emit *e)
             }
         }
         if (reg < 0) {
-            /* Spill whichever lives longest: v or an active value. */
+            /* Spill whichever lives longest, v or an active value; of
+            ** those that live equally long (to the back-edge, usually),
+            ** the one the body uses least: each use of a spilled value
+            ** is a reload, and a loop-carried one is stored back too. */
             int far = 0;
-            for (int k = 1; k < e->K; k++)
-                if (e->end[active[cls][k]] > e->end[active[cls][far]])
+            for (int k = 1; k < e->K; k++) {
+                IRRef w = active[cls][k], f = active[cls][far];
+                if (e->end[w] > e->end[f] || (e->end[w] == e->end[f] && weight[w] < weight[f]))
                     far = k;
-            IRRef victim = v;
-            if (e->end[active[cls][far]] > e->end[v]) {
-                victim = active[cls][far];
+            }
+            IRRef victim = v, f = active[cls][far];
+            if (e->end[f] > e->end[v] || (e->end[f] == e->end[v] && weight[f] < weight[v])) {
+                victim = f;
                 reg = far;
             }
             int hi = cls ? free_hi(e, victim) : -1;
@@ -233,6 +267,8 @@ bool ra_allocate(Emit *e)
             T->loc[v].idx = (uint8_t)reg;
         }
     }
+    ok = ok && make_room(e, weight);
     free(order);
-    return ok && make_room(e);
+    free(weight);
+    return ok;
 }

@@ -14,15 +14,17 @@
 **     side:   prologue  entry  body  tail --> root's entry
 **
 ** The recorder starts with the parent's view at that snapshot: the root's
-** frame, and the snapshot's inlined frames as calls it is inside of
-** (jit/record.c, rec_start_side). The side trace ends where the root
-** loops (its JLOOP word, in the root's frame); its tail stores what it
-** modified and jumps to the root's entry, whose SLOAD guards check the
-** types again (jit/emit.c, emit_side_tail). Once compiled, its prologue
-** writes the parent snapshot's values into the frame from the parent's
-** registers and spill slots, exactly what snap_restore would write
-** (emit_side_prologue), and the parent's exit stub is re-aimed at it
-** (side_link): from then on that exit costs a few stores, no C call.
+** frame, the snapshot's inlined frames as calls it is inside of, and its
+** values, inherited as IR values (jit/record.c, rec_start_side): every
+** slot the snapshot lists is modified from the start, so the side trace's
+** exits and tail write it and the frame never needs the parent's values.
+** The side trace ends where the root loops (its JLOOP word, in the root's
+** frame); its tail stores what it modified and jumps to the root's loop
+** head or entry (jit/emit.c, emit_side_tail). Once compiled, its entry
+** moves the inherited values from the parent's registers and spill slots
+** into its own homes, one parallel move (emit_side_entry), and the
+** parent's exit stub is re-aimed at it (side_link): from then on that
+** exit costs a few register moves, no stores and no C call.
 **
 ** An exit that ends the loop gets one too (eligible): it continues the
 ** code around the loop, an outer loop's body, and links to the next

@@ -14,7 +14,10 @@
 ** INVARIANT(int-never-neg-zero)), a VAL is already boxed.
 **
 ** snap_restore is the one definition of what an exit writes; natives
-** (jit/ncall.c) and side-trace entries build on it.
+** (jit/ncall.c) build on it. A side trace inherits its parent snapshot's
+** values as IR values (jit/record.c, rec_start_side): its own snapshots
+** list them, so they write them in turn, and nothing writes the parent's
+** snapshot when a side trace takes over its exit.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -107,7 +110,8 @@ int snap_complete(Trace *T)
     ** slots it lacks, both sorted by slot (INVARIANT(snap-sorted); back[]
     ** is in slot order, close_loop in jit/record.c). Snapshot 0 is the
     ** entry: its guards run before the first iteration's loads, when the
-    ** frame is the interpreter's, so it stays empty. */
+    ** frame is the interpreter's, so it stays as taken (a root's empty, a
+    ** side trace's with the values it inherits, which carries nothing). */
     SnapEntry *old = T->smap;
     int nold = T->nsmap;
     T->smap = NULL;

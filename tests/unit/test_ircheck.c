@@ -2,7 +2,8 @@
 ** that is sound passes, and broken one way at a time (a forward ref, a
 ** NOP operand, a wrong operand type, a guard without a snapshot, a
 ** snapshot naming a later value or out of order, a back-edge of the wrong
-** type, a hoisted instruction reading a variant) each is caught with its
+** type, a hoisted instruction reading a variant, an inherited SLOAD that
+** its parent does not have) each is caught with its
 ** rule and ref; the ircheck switch's hook aborts the process on a broken
 ** trace; and whole programs run to the end with the IR checked after
 ** every pass, in the default mode and -jstress. */
@@ -298,6 +299,71 @@ static void programs_pass_the_check(void **state)
     }
 }
 
+/* A side trace of the fixture's exit 1 (slot 1 is the int i there) that
+** inherits i: an SLOAD with b = IR_SLOAD_INHERIT, no snapshot, listed by
+** its snapshot 0 (jit/record.c, rec_start_side). */
+typedef struct {
+    Trace S;
+    Snapshot sn[1];
+    SnapEntry map[1];
+    IRRef x;
+} Side;
+
+static void side_make(Side *s, Trace *parent, IRType t, int32_t slot)
+{
+    memset(s, 0, sizeof *s);
+    Trace *S = &s->S;
+    S->no = 8;
+    S->parent = parent;
+    S->root = parent;
+    S->exit = 1;
+    ir_emit(S, IR_KVAL, IRT_NONE, 0, 0);
+    s->x = ir_emit(S, IR_SLOAD, t, slot, IR_SLOAD_INHERIT);
+    s->map[0] = (SnapEntry){(uint16_t)slot, (uint16_t)s->x};
+    s->sn[0] = (Snapshot){.pc = 3, .start = 0, .n = 1, .ref = (uint16_t)S->nir};
+    S->snaps = s->sn;
+    S->nsnap = 1;
+    S->smap = s->map;
+    S->nsmap = 1;
+}
+
+static IrRule side_check(Side *s, IrViolation *v)
+{
+    IrRule r = ircheck(&s->S, NULL, v);
+    free(s->S.ir);
+    free(s->S.k);
+    return r;
+}
+
+static void inherited_sload_checked(void **state)
+{
+    Fixture *f = *state;
+    Side s;
+    IrViolation v;
+    side_make(&s, &f->T, IRT_INT, 1);
+    assert_int_equal(side_check(&s, &v), IRC_OK);
+    /* Not the parent's type, not a slot of its exit, a guard, a root's. */
+    side_make(&s, &f->T, IRT_NUM, 1);
+    assert_int_equal(side_check(&s, &v), IRC_LITERAL);
+    assert_non_null(strstr(v.msg, "does not hold"));
+    side_make(&s, &f->T, IRT_INT, 2);
+    assert_int_equal(side_check(&s, &v), IRC_LITERAL);
+    side_make(&s, &f->T, IRT_INT, 1);
+    s.S.ir[s.x].snap = 0;
+    assert_int_equal(side_check(&s, &v), IRC_GUARD);
+    side_make(&s, NULL, IRT_INT, 1);
+    assert_int_equal(side_check(&s, &v), IRC_LITERAL);
+    assert_non_null(strstr(v.msg, "root"));
+    /* Snapshot 0 of a side trace: inherited values and constants only. */
+    side_make(&s, &f->T, IRT_INT, 1);
+    IRRef k = ir_kint(&s.S, 1);
+    IRRef add = ir_emit(&s.S, IR_ADD, IRT_INT, s.x, k);
+    s.S.ir[add].snap = 0;
+    s.map[0].ref = (uint16_t)add;
+    assert_int_equal(side_check(&s, &v), IRC_SNAP);
+    assert_non_null(strstr(v.msg, "neither inherited"));
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -320,6 +386,7 @@ int main(void)
         T(bad_back_edge_caught),
         T(bad_hoist_caught),
         T(hook_aborts),
+        T(inherited_sload_checked),
         cmocka_unit_test(programs_pass_the_check),
     };
 #undef T
