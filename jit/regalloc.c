@@ -190,6 +190,13 @@ static bool make_room(Emit *e, const int *cost)
                 }
                 if (victim == 0)
                     break;
+                /* A double goes to one of f4-f6 if one is free over its
+                ** life (register moves), else to memory. */
+                int hi = cls ? free_hi(e, victim) : -1;
+                if (hi >= 0) {
+                    T->loc[victim].idx = (uint8_t)hi;
+                    continue;
+                }
                 if (T->nspill >= SPILL_TMP)
                     return false;
                 T->loc[victim].kind = LOC_SPILL;
