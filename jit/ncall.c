@@ -183,13 +183,8 @@ uint64_t exit_call_native(JitCtx *ctx, Value *base, uint64_t ref, uint64_t unuse
     VM *vm = J->vm;
     Trace *T = J->running;
     const IRIns *ins = &T->ir[ref];
-    ObjNative *n = ins->a == NCALL_OP ? NULL : (ObjNative *)as_obj(ir_kvalue(T, ins->b));
-    int saved_count = vm->frame_count;
-    uint32_t saved_top = vm->stack_top;
-    CallFrame *root = &vm->frames[saved_count - 1];
-    const Instr *saved_ip = root->ip;
-    /* The slots the call reads: the callee and its arguments, or an
-    ** instruction's register operands (a superset for some forms). */
+    /* b: a KVAL of the native (none for NCALL_OP). */
+    ObjNative *n = ins->a == NCALL_OP ? NULL : (ObjNative *)as_obj(T->k[T->ir[ins->b].a]);
     const Snapshot *sn = &T->snaps[ins->snap];
     const ObjFunction *fn = T->fn;
     uint32_t off = 0;
@@ -201,6 +196,12 @@ uint64_t exit_call_native(JitCtx *ctx, Value *base, uint64_t ref, uint64_t unuse
     Value v = call_nogc(T, ins, n, ctx, base, fn, off);
     if (v != UNDEF_VAL)
         return v;
+    int saved_count = vm->frame_count;
+    uint32_t saved_top = vm->stack_top;
+    CallFrame *root = &vm->frames[saved_count - 1];
+    const Instr *saved_ip = root->ip;
+    /* The slots the call reads: the callee and its arguments, or an
+    ** instruction's register operands (a superset for some forms). */
     Instr cw = fn->code[sn->pc];
     uint32_t lo = INS_A(cw), hi = INS_A(cw) + 1 + INS_B(cw);
     if (ins->a == NCALL_OP) {
