@@ -151,6 +151,17 @@ Value ir_kvalue(const Trace *T, IRRef ref)
     return T->k[ins->a];
 }
 
+bool ir_back_value(const Trace *T, IRRef x)
+{
+    for (int b = 0; b < T->nback; b++)
+        if (T->back[b].val == x)
+            return true;
+    for (int g = 0; g < T->ngback; g++)
+        if (T->gback[g].val == x)
+            return true;
+    return false;
+}
+
 void trace_free_ir(Trace *T)
 {
     free(T->ir);

@@ -324,6 +324,10 @@ static inline bool ir_reads(const IRIns *ins, IRRef x)
            (ir_mode_b[ins->op] == IRM_R && ins->b == x) || (ins->op == IR_ISTORE && ins->c == x);
 }
 
+/* Whether x goes back to the head at the back-edge: a slot's or a
+** global's value for the next iteration (Trace.back, Trace.gback). */
+bool ir_back_value(const Trace *T, IRRef x);
+
 /* A GLOAD the entry does (a global read at the loop head: GlobalLoop). */
 static inline bool ir_head_load(const IRIns *ins)
 {

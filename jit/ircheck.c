@@ -123,13 +123,7 @@ static bool unused(const Trace *T, IRRef x)
     for (int k = 0; k < T->nsmap; k++)
         if (T->smap[k].ref == x)
             return false;
-    for (int b = 0; b < T->nback; b++)
-        if (T->back[b].val == x)
-            return false;
-    for (int g = 0; g < T->ngback; g++)
-        if (T->gback[g].val == x)
-            return false;
-    return true;
+    return !ir_back_value(T, x);
 }
 
 static IrRule check_operand(Check *c, IRRef r, const char *which, IRRef x, uint8_t want)

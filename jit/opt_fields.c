@@ -54,13 +54,7 @@ static bool unboxed_uses_only(const Trace *T, IRRef x, IRType t)
         if (b || (a && (ins->op != IR_UNBOX || ins->t != t)))
             return false;
     }
-    for (int b = 0; b < T->nback; b++)
-        if (T->back[b].val == x)
-            return false;
-    for (int g = 0; g < T->ngback; g++)
-        if (T->gback[g].val == x)
-            return false;
-    return true;
+    return !ir_back_value(T, x);
 }
 
 /* Instructions that cannot change a global: the ones above (a field
