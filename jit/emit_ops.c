@@ -545,14 +545,22 @@ bool emit_ins(Emit *e, IRRef ref)
         item(e, stencil_id(JIT_T_set_item, a, b, c))->exit = ins->snap;
         return true;
     }
-    case IR_NCALL:
+    case IR_NCALL: case IR_NALLOC: case IR_CLOS: case IR_UCLOSE: {
+        /* C called with the registers in ctx (call_native); UCLOSE's
+        ** result (nil) is not used. */
+        typedef uint64_t (*CallHelper)(JitCtx *, Value *, uint64_t, uint64_t);
+        CallHelper h = ins->op == IR_NCALL    ? exit_call_native
+                       : ins->op == IR_NALLOC ? ncall_alloc
+                       : ins->op == IR_CLOS   ? ncall_closure
+                                              : ncall_close;
         TRY(d = emit_out(e, ref));
         it = item(e, (JitStencilId)(JIT_ST_call_native_r0 + d));
         it->op0 = ref;
-        it->helper = (uint64_t)(uintptr_t)exit_call_native;
+        it->helper = (uint64_t)(uintptr_t)h;
         it->exit = ins->snap;
         emit_settle(e, ref, d);
         return true;
+    }
     case IR_UNBOX:
         TRY(a = emit_in(e, ins->a));
         TRY(d = emit_out(e, ref));
@@ -588,23 +596,6 @@ bool emit_ins(Emit *e, IRRef ref)
                                 d, a, 0));
         if (ins->op == IR_RANGEF)
             it->op0 = ins->b;
-        it->exit = ins->snap;
-        emit_settle(e, ref, d);
-        return true;
-    case IR_NALLOC:
-        TRY(d = emit_out(e, ref));
-        it = item(e, (JitStencilId)(JIT_ST_call_native_r0 + d));
-        it->op0 = ref;
-        it->helper = (uint64_t)(uintptr_t)ncall_alloc;
-        it->exit = ins->snap;
-        emit_settle(e, ref, d);
-        return true;
-    case IR_CLOS: case IR_UCLOSE:
-        /* Like NALLOC; UCLOSE's result (nil) is not used. */
-        TRY(d = emit_out(e, ref));
-        it = item(e, (JitStencilId)(JIT_ST_call_native_r0 + d));
-        it->op0 = ref;
-        it->helper = (uint64_t)(uintptr_t)(ins->op == IR_CLOS ? ncall_closure : ncall_close);
         it->exit = ins->snap;
         emit_settle(e, ref, d);
         return true;

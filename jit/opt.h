@@ -8,8 +8,7 @@
 **                constant folding and CSE of instructions that cannot exit
 **   opt_fold     (jit/opt_fold.c) the same for guards: constant operands,
 **                a guard that repeats an earlier one
-**   opt_fields   (jit/opt_fields.c) field and global load reuse, store
-**                forwarding
+**   opt_fields   (jit/opt_fields.c) field load reuse, store forwarding
 **   opt_guard    (jit/opt_guard.c) type guards whose outcome is known
 **   snap_complete (jit/snap.c) loop-carried slots into every snapshot
 **   opt_dce      (jit/opt_dce.c) snapshots no guard uses, values nothing
@@ -51,7 +50,7 @@ IRRef opt_fold_emit(Trace *T, IROp op, IRType t, int32_t a, int32_t b);
 ** earlier one removed, their uses renamed. */
 void opt_fold(Trace *T);
 
-/* Turn field and global loads that repeat an earlier one, or read what
+/* Turn field loads that repeat an earlier one, or read what
 ** was just stored there, into NOPs, their uses renamed. */
 void opt_fields(Trace *T);
 

@@ -1,5 +1,4 @@
-/* opt_fields.c -- field and global load reuse and store forwarding
-** (opt.h).
+/* opt_fields.c -- field load reuse and store forwarding (opt.h).
 **
 ** A field read again gives what the last read or store of that field of
 ** the same object (the same ref) gave, unless something between may have
@@ -15,12 +14,9 @@
 ** UNBOXes become NOPs here (an UNBOX reads a boxed Value: ircheck's TYPE
 ** rule). A repeated UNBOX of one value is opt_guard's.
 **
-** Globals likewise: a GLOAD after a load or store of the same global gives
-** that value, with no type guard, unless something between may write
-** globals (a native or another call into C; the stores and loads of
-** fields, lists, maps and upvalues never reach the globals array). Only
-** when the types agree: a global the trace stored an int into and loads
-** as an int.
+** Globals need nothing here: the recorder already gives a GETGLOBAL the
+** value the global was last loaded or stored with (jit/record.c,
+** Recorder.gval).
 */
 #include <stdlib.h>
 
@@ -57,40 +53,6 @@ static bool unboxed_uses_only(const Trace *T, IRRef x, IRType t)
     return !ir_back_value(T, x);
 }
 
-/* Instructions that cannot change a global: the ones above (a field
-** store included) and the other heap and pure ops. A native, an
-** allocation or another call into C may. */
-static bool leaves_globals(IROp op)
-{
-    switch (op) {
-    case IR_FSTORE: case IR_FADD: case IR_SSTORE: case IR_CULOAD: case IR_EQVAL: case IR_NEVAL:
-    case IR_MVER: case IR_MNEXT: case IR_MKEY: case IR_SLEN: case IR_SBYTE: case IR_SCODE:
-    case IR_RANGEF: case IR_BRECV: case IR_BOXNUM: case IR_MFIND: case IR_MVAL: case IR_MSETV:
-        return true;
-    default:
-        return leaves_fields(op);
-    }
-}
-
-/* The value an earlier instruction gives for GLOAD x, or 0: the last load
-** or store of that global, of the load's type (which then needs no
-** guard: the value was checked or made with it). A store of another
-** global leaves this one alone: each has its own slot. */
-static IRRef same_global(const Trace *T, IRRef x)
-{
-    const IRIns *ld = &T->ir[x];
-    for (IRRef q = x - 1; q > 0; q--) {
-        const IRIns *ins = &T->ir[q];
-        if (ins->op == IR_GLOAD && ins->a == ld->a)
-            return ins->t == ld->t ? q : 0;
-        if (ins->op == IR_GSTORE && ins->a == ld->a)
-            return T->ir[ins->b].t == ld->t ? ins->b : 0;
-        if (!leaves_globals((IROp)ins->op))
-            return 0;
-    }
-    return 0;
-}
-
 /* The value an earlier instruction gives for FLOAD x, or 0. */
 static IRRef same_field(const Trace *T, IRRef x)
 {
@@ -120,8 +82,6 @@ void opt_fields(Trace *T)
         IRRef v = 0;
         if (ins->op == IR_FLOAD) {
             v = same_field(T, r);
-        } else if (ins->op == IR_GLOAD) {
-            v = same_global(T, r);
         } else if (ins->op == IR_UNBOX && T->ir[ins->a].t == ins->t) {
             v = ins->a;             /* a value forwarded from a store */
         }

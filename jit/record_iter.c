@@ -44,6 +44,20 @@ bool rec_iterprep(Rec *r, Instr i)
     return true;
 }
 
+/* The branch ITERNEXT took, then, for another round, the item in R[A+3]
+** and the position after it in R[A+1]. */
+static bool iter_step(Rec *r, int a, bool more, IRRef item, IRRef pos, const Instr **next,
+                      bool *closed)
+{
+    if (!rec_branch(r, more, next, closed))
+        return false;
+    if (more) {
+        set_slot(r, a + 3, item);
+        set_slot(r, a + 1, pos);
+    }
+    return true;
+}
+
 /* A range: guard the step's sign and the test as the interpreter made it;
 ** the loop variable is the position as lx_number gives it (a TOINT guard
 ** when that is an int, as it is for the integral ranges Lox makes).
@@ -89,13 +103,7 @@ static bool rec_iter_range(Rec *r, int a, IRRef or, const Instr **next, bool *cl
             return false;
         np = ir_emit(T, IR_BOXNUM, IRT_VAL, emit(r, IR_ADD, IRT_NUM, pr, step), 0);
     }
-    if (!rec_branch(r, more, next, closed))
-        return false;
-    if (more) {
-        set_slot(r, a + 3, it);
-        set_slot(r, a + 1, np);
-    }
-    return true;
+    return iter_step(r, a, more, it, np, next, closed);
 }
 
 bool rec_iternext(Rec *r, Instr i, const Instr **next, bool *closed)
@@ -154,11 +162,5 @@ bool rec_iternext(Rec *r, Instr i, const Instr **next, bool *closed)
     if (more && (!g || !(it = typed_value(r, g, item)) ||
                  !(np = emit(r, IR_ADD, IRT_INT, at, ir_kint(T, 1)))))
         return false;
-    if (!rec_branch(r, more, next, closed))
-        return false;
-    if (more) {
-        set_slot(r, a + 3, it);
-        set_slot(r, a + 1, np);
-    }
-    return true;
+    return iter_step(r, a, more, it, np, next, closed);
 }

@@ -19,16 +19,26 @@ static inline VM *jit_vm(bool stress)
     return vm;
 }
 
+/* Run src with its output and error messages thrown away; its result. */
+static inline LxResult run_quiet(VM *vm, const char *src)
+{
+    FILE *out = stdout, *err = stderr;
+    stdout = fopen("/dev/null", "w");
+    stderr = fopen("/dev/null", "w");
+    assert_non_null(stdout);
+    assert_non_null(stderr);
+    LxResult r = vm_interpret(vm, src, strlen(src), "<test>");
+    fclose(stdout);
+    fclose(stderr);
+    stdout = out;
+    stderr = err;
+    return r;
+}
+
 /* Run src to the end; it must succeed. */
 static inline void run(VM *vm, const char *src)
 {
-    FILE *saved = stdout;
-    stdout = fopen("/dev/null", "w");
-    assert_non_null(stdout);
-    LxResult r = vm_interpret(vm, src, strlen(src), "<test>");
-    fclose(stdout);
-    stdout = saved;
-    assert_int_equal(r, LX_OK);
+    assert_int_equal(run_quiet(vm, src), LX_OK);
 }
 
 #endif

@@ -206,38 +206,6 @@ static void repeated_pure_guards_shared(void **state)
     assert_false(is_nop(f, g2));
 }
 
-/* -- opt_fields: globals --------------------------------------------------- */
-
-static void global_loads_forwarded(void **state)
-{
-    Fix *f = *state;
-    Trace *T = &f->T;
-    IRRef x = sload(f, 1, IRT_INT);
-    int s = snap(f, 1, 1, x);
-    ir_emit(T, IR_GSTORE, IRT_NONE, 7, x);
-    IRRef other = ir_emit(T, IR_GSTORE, IRT_NONE, 8, ir_kint(T, 1));
-    IRRef l1 = guard(f, IR_GLOAD, IRT_INT, 7, 0, s);         /* the stored x */
-    IRRef l2 = guard(f, IR_GLOAD, IRT_INT, 8, 0, s);         /* the stored 1 */
-    IRRef use = guard(f, IR_ADD, IRT_INT, l1, l2, s);
-    IRRef call = guard(f, IR_NCALL, IRT_VAL, 0, ir_kval(T, NIL_VAL), s);
-    IRRef l3 = guard(f, IR_GLOAD, IRT_INT, 7, 0, s);         /* after a native */
-    IRRef l4 = guard(f, IR_GLOAD, IRT_INT, 7, 0, s);         /* repeats l3 */
-    IRRef l5 = guard(f, IR_GLOAD, IRT_NUM, 7, 0, s);         /* another type */
-    IRRef use2 = guard(f, IR_ADD, IRT_INT, l3, l4, s);
-    (void)other, (void)call, (void)l5;
-    sound(f);
-    opt_fields(T);
-    sound(f);
-    assert_true(is_nop(f, l1));
-    assert_true(is_nop(f, l2));
-    assert_int_equal(T->ir[use].a, x);
-    assert_true(ir_is_const(T, T->ir[use].b));
-    assert_false(is_nop(f, l3));
-    assert_true(is_nop(f, l4));
-    assert_false(is_nop(f, l5));
-    assert_int_equal(T->ir[use2].b, l3);
-}
-
 /* -- opt_guard -------------------------------------------------------------- */
 
 static void known_type_guards_removed(void **state)
@@ -334,7 +302,6 @@ int main(void)
         T(emission_folds_and_shares),
         T(guards_on_constants),
         T(repeated_pure_guards_shared),
-        T(global_loads_forwarded),
         T(known_type_guards_removed),
         T(dead_values_and_snapshots_removed),
     };

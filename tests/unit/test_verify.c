@@ -19,6 +19,7 @@
 #include "jit/verify.h"
 #include "lang/compile.h"
 #include "vm/vm.h"
+#include "tests/unit/jit_harness.h"
 
 /* -- A trace made by hand ------------------------------------------------ */
 
@@ -283,18 +284,9 @@ static void programs_pass_the_check(void **state)
     };
     for (int stress = 0; stress < 2; stress++) {
         for (size_t p = 0; p < sizeof progs / sizeof progs[0]; p++) {
-            VM *vm = vm_new();
-            param_defaults(&vm->jit_opts);
+            VM *vm = jit_vm(stress);
             vm->jit_opts.param[PARAM_jitcheck] = 1;
-            vm->jit_opts.stress = stress;
-            vm->hotloop = stress ? 1 : (uint16_t)vm->jit_opts.param[PARAM_hotloop];
-            FILE *saved = stdout;
-            stdout = fopen("/dev/null", "w");
-            assert_non_null(stdout);
-            LxResult r = vm_interpret(vm, progs[p], strlen(progs[p]), "<test>");
-            fclose(stdout);
-            stdout = saved;
-            assert_int_equal(r, LX_OK);
+            run(vm, progs[p]);
             JitStats st;
             jit_stats(vm, &st);
             assert_true(st.traces >= 1);
